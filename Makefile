@@ -1,0 +1,51 @@
+# The course's front door. Every workflow is one target; `make help` lists them.
+#   make lab    install if needed, then open JupyterLab on notebooks/
+#   make test   install if needed, then run every check (what CI runs)
+
+PYTHON ?= python3.11
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+NB     ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help install lab test lint unit nbval nav regen clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 10
+
+$(STAMP): requirements.txt pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet -r requirements.txt -e .
+	@touch $(STAMP)
+
+install: $(STAMP)  ## create .venv and install the pinned requirements and helpers (only when they changed)
+
+lab: install  ## open JupyterLab on notebooks/ (localhost only, token authentication on)
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks --ServerApp.ip=127.0.0.1
+
+test: install  ## every check: lint, navigation, unit tests, strict nbval
+	@$(MAKE) --no-print-directory lint
+	@echo "== navigation is up to date"; $(PY) tools/navigation.py --check && echo "navigation: up to date"
+	@$(MAKE) --no-print-directory unit
+	@$(MAKE) --no-print-directory nbval
+
+lint: install  ## ruff over helpers, tests, tools and notebooks
+	@echo "== ruff"; $(VENV)/bin/ruff check helpers tests tools notebooks
+
+unit: install  ## pytest: helpers unit tests, notebook hygiene, tools, browser tests (with coverage of helpers)
+	@echo "== unit tests"; $(PY) -m pytest tests -n 2 --cov=helpers --cov-report=term:skip-covered
+
+nbval: install  ## strict nbval: every recorded output must reproduce (notebooks in parallel)
+	@echo "== nbval"; $(PY) -m pytest --nbval --nbval-current-env -n 2 --dist loadscope -p no:cacheprovider notebooks
+
+nav: install  ## regenerate navigation links and the contents (00_start_here, README)
+	$(PY) tools/navigation.py
+
+regen: install nav  ## re-execute notebooks in place, top to bottom in fresh kernels (all, or NB="notebooks/03_*.ipynb")
+	$(PY) tools/regen.py $(NB)
+
+clean:  ## remove build outputs and caches (keeps .venv; `rm -rf .venv` to reinstall from scratch)
+	rm -rf build artifacts .pytest_cache .ruff_cache .coverage
+	find . -name __pycache__ -not -path './$(VENV)/*' -prune -exec rm -rf {} +
+	find notebooks -name .ipynb_checkpoints -prune -exec rm -rf {} +

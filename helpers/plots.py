@@ -1,0 +1,231 @@
+"""One-call plots for the course.
+
+Every function draws on ``ax`` when one is given (and leaves showing it to the
+caller), or else makes its own figure and shows it. Each returns None, so a cell
+that ends with one of these calls records the figure and nothing else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from helpers._validate import as_float_array
+
+Curves = Sequence[float] | np.ndarray | Mapping[str, Sequence[float] | np.ndarray]
+
+
+def _axes(ax: plt.Axes | None, figsize: tuple[float, float] | None = None) -> tuple[plt.Axes, bool]:
+    if ax is not None:
+        return ax, False
+    _, new_ax = plt.subplots(figsize=figsize)
+    return new_ax, True
+
+
+def _finish(ax: plt.Axes, owns_figure: bool, *, title: str | None, legend: bool) -> None:
+    if title:
+        ax.set_title(title)
+    if legend:
+        ax.legend()
+    if owns_figure:
+        plt.show()
+
+
+def _named(curves: Curves, name: str) -> dict[str, np.ndarray]:
+    if isinstance(curves, Mapping):
+        if not curves:
+            raise ValueError(f"{name} must not be empty")
+        return {str(k): as_float_array(v, f"{name}[{k!r}]", ndim=1) for k, v in curves.items()}
+    return {"": as_float_array(curves, name, ndim=1)}
+
+
+def plot_loss_curve(
+    losses: Curves,
+    *,
+    log: bool = False,
+    xlabel: str = "step",
+    ylabel: str = "loss",
+    title: str | None = None,
+    start: int = 0,
+    ax: plt.Axes | None = None,
+) -> None:
+    """Plot loss against step: one curve, or several given as ``{label: losses}``.
+
+    Args:
+        losses: a 1-D sequence, or a mapping from label to 1-D sequence.
+        log: use a logarithmic y axis (losses must then be > 0).
+        xlabel, ylabel, title: labels.
+        start: the step number of the first loss (0 or 1).
+        ax: draw here instead of a new figure.
+
+    Raises:
+        ValueError: a curve is not 1-D, is empty, has NaN/inf, or has values <= 0 with ``log``.
+    """
+    curves = _named(losses, "losses")
+    target, owns = _axes(ax)
+    for label, values in curves.items():
+        if values.size == 0:
+            raise ValueError(f"losses{'[' + repr(label) + ']' if label else ''} is empty")
+        if log and np.any(values <= 0):
+            raise ValueError("losses must be > 0 on a log scale (log=True)")
+        steps = np.arange(start, start + values.size)
+        target.plot(steps, values, marker="o" if values.size <= 30 else None, label=label or None)
+    if log:
+        target.set_yscale("log")
+    target.set_xlabel(xlabel)
+    target.set_ylabel(ylabel)
+    _finish(target, owns, title=title, legend=any(curves))
+
+
+def plot_data_and_lines(
+    x: Any,
+    y: Any,
+    lines: Mapping[str, Callable[[np.ndarray], Any] | tuple[float, float] | float] | None = None,
+    *,
+    xlabel: str = "x",
+    ylabel: str = "y",
+    title: str | None = None,
+    ax: plt.Axes | None = None,
+) -> None:
+    """Scatter the data ``(x, y)`` and draw candidate lines through it.
+
+    Args:
+        x, y: 1-D data of equal length.
+        lines: ``{label: line}`` where a line is a slope ``w`` (for ``y = w x``), a
+            pair ``(w, b)`` (for ``y = w x + b``) or a function of an x array.
+        xlabel, ylabel, title: labels.
+        ax: draw here instead of a new figure.
+
+    Raises:
+        ValueError: ``x`` and ``y`` differ in length, or contain NaN/inf.
+        TypeError: a line is neither a number, a pair nor a callable.
+    """
+    xs = as_float_array(x, "x", ndim=(1, 2)).reshape(-1)
+    ys = as_float_array(y, "y", ndim=(1, 2)).reshape(-1)
+    if xs.shape != ys.shape:
+        raise ValueError(f"x and y must have the same length, got {xs.size} and {ys.size}")
+    target, owns = _axes(ax)
+    target.scatter(xs, ys, s=70, color="black", zorder=3, label="data")
+    span = xs.max() - xs.min() if xs.size > 1 else 1.0
+    grid = np.linspace(min(0.0, xs.min()), xs.max() + 0.1 * span, 200)
+    for label, line in (lines or {}).items():
+        if callable(line):
+            values = as_float_array(line(grid), f"lines[{label!r}](x)").reshape(-1)
+        elif isinstance(line, (int, float, np.floating)):
+            values = float(line) * grid
+        elif isinstance(line, tuple) and len(line) == 2:
+            values = float(line[0]) * grid + float(line[1])
+        else:
+            raise TypeError(f"lines[{label!r}] must be a slope, a (w, b) pair or a function, got {line!r}")
+        target.plot(grid, values, label=label)
+    target.set_xlabel(xlabel)
+    target.set_ylabel(ylabel)
+    _finish(target, owns, title=title, legend=True)
+
+
+def plot_loss_1d(
+    loss: Callable[[float], Any],
+    w_values: Any,
+    *,
+    path: Any = None,
+    xlabel: str = "w",
+    ylabel: str = "loss",
+    title: str | None = None,
+    ax: plt.Axes | None = None,
+) -> None:
+    """Plot a loss as a function of one weight, with an optional descent path on it.
+
+    Args:
+        loss: maps a float ``w`` to the loss (a number or 0-d array/tensor).
+        w_values: the 1-D grid of weights at which to draw the curve.
+        path: the weights visited by gradient descent, in order; drawn as numbered
+            points joined by arrows.
+        xlabel, ylabel, title: labels.
+        ax: draw here instead of a new figure.
+
+    Raises:
+        ValueError: ``w_values`` or ``path`` is not 1-D or has NaN/inf, or the loss is not finite.
+    """
+    grid = as_float_array(w_values, "w_values", ndim=1)
+    curve = np.array([float(as_float_array(loss(float(w)), "loss(w)")) for w in grid])
+    target, owns = _axes(ax)
+    target.plot(grid, curve, color="tab:blue", label="loss")
+    if path is not None:
+        steps = as_float_array(path, "path", ndim=1)
+        heights = np.array([float(as_float_array(loss(float(w)), "loss(w)")) for w in steps])
+        target.plot(steps, heights, "o", color="tab:red", zorder=3, label="descent path")
+        for start in range(steps.size - 1):
+            target.annotate(
+                "",
+                xy=(steps[start + 1], heights[start + 1]),
+                xytext=(steps[start], heights[start]),
+                arrowprops={"arrowstyle": "->", "color": "tab:red", "lw": 1.5},
+            )
+    target.set_xlabel(xlabel)
+    target.set_ylabel(ylabel)
+    _finish(target, owns, title=title, legend=path is not None)
+
+
+def plot_loss_contours(
+    loss: Callable[[np.ndarray], Any],
+    w1_range: tuple[float, float],
+    w2_range: tuple[float, float],
+    *,
+    paths: Mapping[str, Any] | None = None,
+    minimum: Any = None,
+    levels: int = 20,
+    log_levels: bool = True,
+    resolution: int = 121,
+    xlabel: str = "$w_1$",
+    ylabel: str = "$w_2$",
+    title: str | None = None,
+    ax: plt.Axes | None = None,
+) -> None:
+    """Draw contours of a loss of two weights, with descent paths on them.
+
+    Args:
+        loss: maps a length-2 float array ``[w1, w2]`` to the loss.
+        w1_range, w2_range: ``(low, high)`` of each axis.
+        paths: ``{label: points}`` with points of shape ``(steps, 2)``.
+        minimum: a point ``[w1, w2]`` to mark with a star (e.g. least squares).
+        levels: number of contour levels.
+        log_levels: space the levels geometrically (shows the valley floor).
+        resolution: grid points per axis.
+        xlabel, ylabel, title: labels.
+        ax: draw here instead of a new figure.
+
+    Raises:
+        ValueError: a range is not ``(low, high)`` with low < high, a path is not of
+            shape ``(steps, 2)``, or a value is NaN/inf.
+    """
+    for name, bounds in (("w1_range", w1_range), ("w2_range", w2_range)):
+        pair = as_float_array(bounds, name, ndim=1)
+        if pair.shape != (2,) or not pair[0] < pair[1]:
+            raise ValueError(f"{name} must be (low, high) with low < high, got {bounds!r}")
+    w1 = np.linspace(*w1_range, resolution)
+    w2 = np.linspace(*w2_range, resolution)
+    grid1, grid2 = np.meshgrid(w1, w2)
+    values = np.array(
+        [float(as_float_array(loss(np.array([a, b])), "loss(w)")) for a, b in zip(grid1.ravel(), grid2.ravel(), strict=True)]
+    ).reshape(grid1.shape)
+    target, owns = _axes(ax, figsize=(7.0, 5.5))
+    if log_levels and values.min() >= 0:
+        low = max(values.min(), values.max() * 1e-4, 1e-12)
+        contour_levels = np.geomspace(low, values.max(), levels)
+    else:
+        contour_levels = np.linspace(values.min(), values.max(), levels)
+    target.contour(grid1, grid2, values, levels=contour_levels, cmap="viridis", linewidths=1.2)
+    for label, points in (paths or {}).items():
+        route = as_float_array(points, f"paths[{label!r}]", ndim=2)
+        if route.shape[1] != 2:
+            raise ValueError(f"paths[{label!r}] must have shape (steps, 2), got {route.shape}")
+        target.plot(route[:, 0], route[:, 1], "o-", markersize=4, linewidth=1.8, label=label)
+    if minimum is not None:
+        point = as_float_array(minimum, "minimum", ndim=1)
+        target.plot(point[0], point[1], "*", color="black", markersize=16, label="minimum")
+    target.set_xlabel(xlabel)
+    target.set_ylabel(ylabel)
+    _finish(target, owns, title=title, legend=bool(paths) or minimum is not None)

@@ -1,0 +1,49 @@
+import random
+
+import matplotlib as mpl
+import numpy as np
+import pytest
+import torch
+
+from helpers.reproducibility import PLOT_STYLE, setup_notebook
+
+
+@pytest.fixture(autouse=True)
+def _restore_torch():
+    threads = torch.get_num_threads()
+    yield
+    torch.use_deterministic_algorithms(False)
+    torch.set_num_threads(threads)
+    np.set_printoptions(precision=8, suppress=False)
+    torch.set_printoptions(profile="default")
+
+
+def draws():
+    return random.random(), float(np.random.rand()), float(torch.rand(1))
+
+
+def test_same_seed_same_numbers_different_seed_different_numbers():
+    setup_notebook(seed=3)
+    first = draws()
+    setup_notebook(seed=3)
+    assert draws() == first
+    setup_notebook(seed=4)
+    assert draws() != first
+
+
+def test_sets_threads_determinism_print_options_and_style():
+    setup_notebook(threads=1, precision=3)
+    assert torch.get_num_threads() == 1
+    assert torch.are_deterministic_algorithms_enabled()
+    assert np.get_printoptions()["precision"] == 3
+    assert str(torch.tensor([1.23456])) == "tensor([1.235])"
+    assert tuple(mpl.rcParams["figure.figsize"]) == PLOT_STYLE["figure.figsize"]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error"),
+    [({"seed": -1}, ValueError), ({"seed": 1.5}, TypeError), ({"threads": 0}, ValueError), ({"precision": "4"}, TypeError)],
+)
+def test_rejects_bad_arguments(kwargs, error):
+    with pytest.raises(error):
+        setup_notebook(**kwargs)
