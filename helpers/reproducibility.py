@@ -29,7 +29,10 @@ PLOT_STYLE: dict[str, object] = {
 }
 
 
-def setup_notebook(seed: int = 0, *, threads: int = 1, precision: int = 4) -> None:
+TRACEBACK_MODES = ("minimal", "context")
+
+
+def setup_notebook(seed: int = 0, *, threads: int = 1, precision: int = 4, tracebacks: str = "minimal") -> None:
     """Make everything after this call reproducible, and set the course's look.
 
     Seeds Python's ``random``, NumPy's global generator and torch; turns on
@@ -41,13 +44,15 @@ def setup_notebook(seed: int = 0, *, threads: int = 1, precision: int = 4) -> No
         seed: the seed for every random generator (an int >= 0).
         threads: torch's intra-op thread count (an int >= 1).
         precision: digits after the decimal point when arrays and tensors print.
+        tracebacks: ``"minimal"`` (one line per error) or ``"context"`` (IPython's default).
 
     Returns:
         None.
 
     Raises:
         TypeError: an argument is not an int.
-        ValueError: ``seed`` is negative, or ``threads`` or ``precision`` is < 1.
+        ValueError: ``seed`` is negative, ``threads`` or ``precision`` is < 1, or
+            ``tracebacks`` is not one of :data:`TRACEBACK_MODES`.
     """
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise TypeError(f"seed must be an int, got {type(seed).__name__}")
@@ -55,6 +60,8 @@ def setup_notebook(seed: int = 0, *, threads: int = 1, precision: int = 4) -> No
         raise ValueError(f"seed must be >= 0, got {seed}")
     threads = positive_int(threads, "threads")
     precision = positive_int(precision, "precision")
+    if tracebacks not in TRACEBACK_MODES:
+        raise ValueError(f"tracebacks must be one of {TRACEBACK_MODES}, got {tracebacks!r}")
 
     random.seed(seed)
     np.random.seed(seed)
@@ -66,11 +73,11 @@ def setup_notebook(seed: int = 0, *, threads: int = 1, precision: int = 4) -> No
     torch.set_printoptions(precision=precision)
 
     mpl.rcParams.update(PLOT_STYLE)
-    _inline_png()
+    _configure_ipython(tracebacks)
 
 
-def _inline_png() -> None:
-    """Inside IPython, draw figures inline as PNG (nbval does not compare images)."""
+def _configure_ipython(tracebacks: str) -> None:
+    """Inside IPython: one-line errors, figures inline as PNG (nbval does not compare images)."""
     try:
         from IPython import get_ipython
     except ImportError:  # pragma: no cover - IPython ships with the course
@@ -78,6 +85,7 @@ def _inline_png() -> None:
     shell = get_ipython()
     if shell is None:
         return
+    shell.InteractiveTB.set_mode(mode=tracebacks.capitalize())
     shell.run_line_magic("matplotlib", "inline")
     from matplotlib_inline.backend_inline import set_matplotlib_formats
 

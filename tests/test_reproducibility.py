@@ -42,7 +42,7 @@ def test_sets_threads_determinism_print_options_and_style():
 
 @pytest.mark.parametrize(
     ("kwargs", "error"),
-    [({"seed": -1}, ValueError), ({"seed": 1.5}, TypeError), ({"threads": 0}, ValueError), ({"precision": "4"}, TypeError)],
+    [({"seed": -1}, ValueError), ({"seed": 1.5}, TypeError), ({"threads": 0}, ValueError), ({"precision": "4"}, TypeError), ({"tracebacks": "long"}, ValueError)],
 )
 def test_rejects_bad_arguments(kwargs, error):
     with pytest.raises(error):
