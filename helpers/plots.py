@@ -229,3 +229,171 @@ def plot_loss_contours(
     target.set_xlabel(xlabel)
     target.set_ylabel(ylabel)
     _finish(target, owns, title=title, legend=bool(paths) or minimum is not None)
+
+
+def plot_series(
+    series: Mapping[str, tuple[Any, Any]],
+    *,
+    xlabel: str = "x",
+    ylabel: str = "y",
+    log_x: bool = False,
+    log_y: bool = False,
+    styles: Mapping[str, str] | None = None,
+    title: str | None = None,
+    ax: plt.Axes | None = None,
+) -> None:
+    """Plot several labelled ``(x, y)`` series on one axes (e.g. loss against epochs, measured vs predicted).
+
+    Args:
+        series: ``{label: (x, y)}`` with 1-D ``x`` and ``y`` of equal length.
+        xlabel, ylabel, title: labels.
+        log_x, log_y: logarithmic axes (the values on that axis must then be > 0).
+        styles: optional ``{label: matplotlib format string}``, e.g. ``{"measured": "o", "law": "--"}``.
+        ax: draw here instead of a new figure.
+
+    Raises:
+        ValueError: ``series`` is empty, a series has mismatched lengths, NaN/inf, or
+            values <= 0 on a logarithmic axis.
+    """
+    if not series:
+        raise ValueError("series must contain at least one (x, y) pair")
+    checked = {}
+    for label, pair in series.items():
+        if not isinstance(pair, (tuple, list)) or len(pair) != 2:
+            raise ValueError(f"series[{label!r}] must be an (x, y) pair")
+        xs = as_float_array(pair[0], f"series[{label!r}] x", ndim=1)
+        ys = as_float_array(pair[1], f"series[{label!r}] y", ndim=1)
+        if xs.shape != ys.shape:
+            raise ValueError(f"series[{label!r}]: x and y must have the same length, got {xs.size} and {ys.size}")
+        for axis, values, on in (("x", xs, log_x), ("y", ys, log_y)):
+            if on and np.any(values <= 0):
+                raise ValueError(f"series[{label!r}]: {axis} values must be > 0 on a log axis")
+        checked[str(label)] = (xs, ys)
+    target, owns = _axes(ax)
+    for label, (xs, ys) in checked.items():
+        fmt = (styles or {}).get(label, "-")
+        target.plot(xs, ys, fmt, label=label)
+    if log_x:
+        target.set_xscale("log")
+    if log_y:
+        target.set_yscale("log")
+    target.set_xlabel(xlabel)
+    target.set_ylabel(ylabel)
+    _finish(target, owns, title=title, legend=True)
+
+
+def plot_learning_rate_grid(
+    histories: Mapping[float, Any] | Sequence[Any],
+    *,
+    loss: Callable[[float], Any] | None = None,
+    titles: Sequence[str] | None = None,
+    ncols: int = 3,
+    log: bool = False,
+    xlabel: str = "w",
+    title: str | None = None,
+) -> None:
+    """Draw one panel per gradient-descent run, e.g. one per learning rate.
+
+    With ``loss`` (one weight), each panel shows the loss curve over the range the run
+    visited and the run's path on it, as :func:`plot_loss_1d`; without it, each panel
+    shows the run's loss against step, as :func:`plot_loss_curve`.
+
+    Args:
+        histories: runs with attributes ``learning_rate``, ``weights`` and ``losses``
+            (e.g. ``helpers.descent.DescentHistory``), as a sequence or as the
+            ``{learning_rate: history}`` dict from ``helpers.descent.run_learning_rates``.
+        loss: maps a float ``w`` to the loss; draw paths on it (one-weight runs only).
+        titles: one title per panel (default ``"lr = <learning_rate>"``).
+        ncols: panels per row.
+        log: logarithmic loss axis for the loss-curve panels.
+        xlabel: the weight's name on the x axis of path panels.
+        title: a title over the whole grid.
+
+    Raises:
+        ValueError: no runs, ``titles`` of the wrong length, ``ncols`` < 1, a run with
+            NaN/inf, or ``loss`` given for runs with more than one weight.
+        TypeError: a run lacks ``weights``/``losses``/``learning_rate``.
+    """
+    runs = list(histories.values()) if isinstance(histories, Mapping) else list(histories)
+    if not runs:
+        raise ValueError("histories must contain at least one run")
+    if isinstance(ncols, bool) or not isinstance(ncols, int) or ncols < 1:
+        raise ValueError(f"ncols must be an int >= 1, got {ncols!r}")
+    for index, run in enumerate(runs):
+        if not all(hasattr(run, attr) for attr in ("learning_rate", "weights", "losses")):
+            raise TypeError(f"histories[{index}] must have learning_rate, weights and losses, got {type(run).__name__}")
+    names = list(titles) if titles is not None else [f"lr = {run.learning_rate:g}" for run in runs]
+    if len(names) != len(runs):
+        raise ValueError(f"titles must have one entry per run ({len(runs)}), got {len(names)}")
+    cols = min(ncols, len(runs))
+    rows = -(-len(runs) // cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(4.6 * cols, 3.8 * rows), squeeze=False)
+    for index, (run, name) in enumerate(zip(runs, names, strict=True)):
+        ax = axes[index // cols][index % cols]
+        if loss is None:
+            plot_loss_curve(run.losses, log=log, ax=ax)
+        else:
+            path = as_float_array(run.weights, f"histories[{index}].weights")
+            if path.size != path.shape[0]:
+                raise ValueError(f"loss can only be drawn for one-weight runs; histories[{index}] has weights of shape {path.shape[1:]}")
+            path = path.reshape(-1)
+            low, high = float(path.min()), float(path.max())
+            pad = 0.25 * (high - low) if high > low else 0.5
+            plot_loss_1d(loss, np.linspace(low - pad, high + pad, 201), path=path, xlabel=xlabel, ax=ax)
+            ax.get_legend().remove()
+        ax.set_title(name)
+    for index in range(len(runs), rows * cols):
+        axes[index // cols][index % cols].set_visible(False)
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    plt.show()
+
+
+def plot_step_size_errors(
+    steps: Any,
+    errors: Curves,
+    *,
+    mark_best: bool = True,
+    xlabel: str = "step size h",
+    ylabel: str = "error",
+    title: str | None = None,
+    ax: plt.Axes | None = None,
+) -> None:
+    """Plot finite-difference error against step size on log-log axes (the "V" plot).
+
+    Args:
+        steps: the step sizes ``h``, 1-D, all > 0.
+        errors: the errors, a 1-D sequence like ``steps`` or ``{label: errors}``; an
+            error of exactly 0 cannot be drawn on a log axis and is left out (a gap).
+        mark_best: mark each curve's smallest error with a large dot.
+        xlabel, ylabel, title: labels.
+        ax: draw here instead of a new figure.
+
+    Raises:
+        ValueError: ``steps`` is not 1-D, empty or has an entry <= 0; a curve's length
+            differs from ``steps``, has a negative entry, NaN/inf, or is all zeros.
+    """
+    sizes = as_float_array(steps, "steps", ndim=1)
+    if sizes.size == 0 or np.any(sizes <= 0):
+        raise ValueError("steps must be a non-empty 1-D sequence of numbers > 0")
+    curves = _named(errors, "errors")
+    target, owns = _axes(ax)
+    for label, values in curves.items():
+        name = f"errors[{label!r}]" if label else "errors"
+        if values.shape != sizes.shape:
+            raise ValueError(f"{name} must have one entry per step ({sizes.size}), got {values.size}")
+        if np.any(values < 0):
+            raise ValueError(f"{name} must be >= 0")
+        if not np.any(values > 0):
+            raise ValueError(f"{name} is all zeros: nothing to draw on a log scale")
+        shown = np.where(values > 0, values, np.nan)
+        (line,) = target.plot(sizes, shown, marker="o", label=label or None)
+        if mark_best:
+            best = int(np.nanargmin(shown))
+            target.plot(sizes[best], shown[best], "o", markersize=16, color=line.get_color(), alpha=0.35)
+    target.set_xscale("log")
+    target.set_yscale("log")
+    target.set_xlabel(xlabel)
+    target.set_ylabel(ylabel)
+    _finish(target, owns, title=title, legend=any(curves))
