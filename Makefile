@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 NB     ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help install lab test lint unit nbval nav regen clean
+.PHONY: help install lab test lint unit nbval nav regen speed clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 10
@@ -44,6 +44,9 @@ nav: install  ## regenerate navigation links and the contents (00_start_here, RE
 
 regen: install nav  ## re-execute notebooks in place, top to bottom in fresh kernels (all, or NB="notebooks/03_*.ipynb")
 	$(PY) tools/regen.py $(NB)
+
+speed: install  ## time strict nbval against the floor: a fresh kernel per notebook importing torch, numpy, matplotlib
+	$(PY) tools/kernel_baseline.py --nbval
 
 clean:  ## remove build outputs and caches (keeps .venv; `rm -rf .venv` to reinstall from scratch)
 	rm -rf build artifacts .pytest_cache .ruff_cache .coverage
