@@ -145,3 +145,61 @@ def check_gradient(
             f"{claimed[index] - estimate[index]:>11.3e}"
         )
     raise GradientMismatchError("\n".join(lines))
+
+
+def finite_difference_errors(
+    f: Callable[[np.ndarray], Any],
+    df: Callable[[float], Any] | float,
+    x: Any,
+    steps: Any,
+    method: str = "central",
+    *,
+    relative: bool = False,
+) -> np.ndarray:
+    """Return the error of the finite-difference derivative of ``f`` at ``x`` for each step ``h``.
+
+    For each ``h`` in ``steps`` the derivative is estimated with
+    :func:`numerical_gradient` (``method`` ``"central"`` or ``"forward"``) and compared
+    with the exact derivative ``df``.
+
+    Args:
+        f: a scalar function of one number (it receives a 0-d float64 array).
+        df: the exact derivative: a function of ``x``, or its value at ``x``.
+        x: the point, a single number.
+        steps: the step sizes ``h``, a non-empty 1-D sequence of positive numbers.
+        method: ``"central"`` or ``"forward"``.
+        relative: divide each error by ``|df(x)|`` (which must then be non-zero).
+
+    Returns:
+        A float64 array shaped like ``steps``: ``|estimate(h) - df(x)|`` (divided by
+        ``|df(x)|`` when ``relative``).
+
+    Raises:
+        TypeError: ``f`` is not callable, or ``x``, ``df`` or ``steps`` is not numeric.
+        ValueError: ``x`` is not a single number, ``steps`` is empty, not 1-D or has
+            an entry <= 0 or NaN/inf, ``method`` is unknown, the exact derivative is
+            NaN/inf (or zero with ``relative``), or ``f`` fails as in
+            :func:`numerical_gradient`.
+    """
+    point = as_float_array(x, "x")
+    if point.size != 1:
+        raise ValueError(f"x must be a single number, got shape {point.shape}")
+    point = point.reshape(())
+    sizes = as_float_array(steps, "steps", ndim=1)
+    if sizes.size == 0:
+        raise ValueError("steps must contain at least one step size h")
+    if np.any(sizes <= 0):
+        raise ValueError(f"steps must all be > 0, got {sizes[sizes <= 0].tolist()}")
+    if method not in _METHODS:
+        raise ValueError(f"method must be one of {_METHODS}, got {method!r}")
+    exact_value = df(float(point)) if callable(df) else df
+    exact = as_float_array(exact_value, "df")
+    if exact.size != 1:
+        raise ValueError(f"df must be (or return) a single number, got shape {exact.shape}")
+    exact_number = float(exact.reshape(()))
+    if relative and exact_number == 0:
+        raise ValueError("relative=True needs a non-zero exact derivative df(x); use relative=False")
+    errors = np.array(
+        [abs(float(numerical_gradient(f, point, h=float(h), method=method)) - exact_number) for h in sizes]
+    )
+    return errors / abs(exact_number) if relative else errors

@@ -112,3 +112,53 @@ def test_check_gradient_rejects_shape_mismatch():
 def test_relative_error_rejects_shape_mismatch():
     with pytest.raises(ValueError, match="same shape"):
         relative_error([1.0], [1.0, 2.0])
+
+
+# --- finite_difference_errors -------------------------------------------------------------
+
+from helpers.gradcheck import finite_difference_errors  # noqa: E402
+
+
+def test_errors_of_quadratic_forward_difference_are_h_times_half_curvature():
+    # L(w) = (2w - 4)^2: L'' = 8, so the forward difference is off by exactly 4 h (truncation)
+    steps = [1e-1, 1e-2]
+    errors = finite_difference_errors(quadratic, -8.0, 1.0, steps, "forward")
+    np.testing.assert_allclose(errors, [0.4, 0.04], rtol=1e-6)
+
+
+def test_central_error_is_second_order_and_derivative_may_be_a_function():
+    steps = np.array([1e-2, 1e-3])
+    errors = finite_difference_errors(np.exp, np.exp, 0.5, steps)
+    assert errors[0] / errors[1] == pytest.approx(100, rel=0.05)
+    relative = finite_difference_errors(np.exp, np.exp, 0.5, steps, relative=True)
+    np.testing.assert_allclose(relative, errors / np.exp(0.5))
+
+
+def test_errors_show_the_v_shape():
+    steps = 10.0 ** -np.arange(1, 14)
+    central = finite_difference_errors(np.exp, np.exp, 0.5, steps)
+    forward = finite_difference_errors(np.exp, np.exp, 0.5, steps, method="forward")
+    assert 1e-7 <= steps[np.argmin(central)] <= 1e-4
+    assert 1e-10 <= steps[np.argmin(forward)] <= 1e-6
+    assert central[-1] > central.min() * 100 and forward[-1] > forward.min() * 100
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"steps": []}, ValueError, "at least one step"),
+        ({"steps": [1e-3, 0.0]}, ValueError, "steps must all be > 0"),
+        ({"steps": [[1e-3]]}, ValueError, "steps must have 1 dimension"),
+        ({"steps": [float("nan")]}, ValueError, "steps must be finite"),
+        ({"x": [1.0, 2.0]}, ValueError, "x must be a single number"),
+        ({"method": "backward"}, ValueError, "method must be one of"),
+        ({"df": float("inf")}, ValueError, "df must be finite"),
+        ({"df": "eight"}, TypeError, "df must be numeric"),
+        ({"df": 0.0, "relative": True}, ValueError, "non-zero exact derivative"),
+        ({"f": None}, TypeError, "f must be callable"),
+    ],
+)
+def test_finite_difference_errors_rejects_bad_input(kwargs, error, match):
+    args = {"f": quadratic, "df": -8.0, "x": 1.0, "steps": [1e-3], **kwargs}
+    with pytest.raises(error, match=match):
+        finite_difference_errors(args.pop("f"), args.pop("df"), args.pop("x"), args.pop("steps"), **args)
