@@ -1,0 +1,105 @@
+import pytest
+import torch
+from torch import nn
+
+from helpers.exercises import ExerciseFailed
+from helpers.exercises.nb08 import check_nesterov_sgd, check_train_slope, hand_loop_slope
+
+
+def train_slope(X, y, lr, epochs, *, reduction="mean", zero_grad=True, steps=None):
+    w = torch.tensor(0.0, requires_grad=True)
+    loss_fn = nn.MSELoss(reduction=reduction)
+    optimizer = torch.optim.SGD([w], lr=lr)
+    for _ in range(epochs if steps is None else steps):
+        loss_fn(w * X, y).backward()
+        optimizer.step()
+        if zero_grad:
+            optimizer.zero_grad()
+    return w.item()
+
+
+def test_hand_loop_reproduces_the_seed_part2_numbers():
+    assert hand_loop_slope([1, 2, 3, 4], [2, 4, 6, 8], 0.01, 1) == pytest.approx(0.3)
+    assert hand_loop_slope([1, 2, 3, 4], [2, 4, 6, 8], 0.01, 11) == pytest.approx(2 - 2 * 0.85**11)
+
+
+def test_train_slope_accepts_the_solution(capsys):
+    check_train_slope(train_slope)
+    assert capsys.readouterr().out == "train_slope: correct (3 cases checked)\n"
+
+
+def test_train_slope_stub_is_not_attempted(capsys):
+    def stub(X, y, lr, epochs):
+        raise NotImplementedError
+
+    check_train_slope(stub)
+    assert "not attempted yet" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "wrong",
+    [
+        lambda X, y, lr, epochs: train_slope(X, y, lr, epochs, reduction="sum"),
+        lambda X, y, lr, epochs: train_slope(X, y, lr, epochs, zero_grad=False),
+        lambda X, y, lr, epochs: train_slope(X, y, lr, epochs, steps=epochs - 1),
+    ],
+    ids=["sum-reduction", "no-zero-grad", "one-step-short"],
+)
+def test_train_slope_rejects_wrong_loops(wrong):
+    with pytest.raises(ExerciseFailed, match="train_slope: expected"):
+        check_train_slope(wrong)
+
+
+class NesterovSGD:
+    def __init__(self, params, lr, momentum, *, look_ahead=True, clear=True, sign=1.0):
+        self.params, self.lr, self.momentum = list(params), lr, momentum
+        self.look_ahead, self.clear, self.sign = look_ahead, clear, sign
+        self.buffers = [None] * len(self.params)
+
+    @torch.no_grad()
+    def step(self):
+        for i, p in enumerate(self.params):
+            g = p.grad
+            buf = g.clone() if self.buffers[i] is None else self.momentum * self.buffers[i] + g
+            self.buffers[i] = buf
+            direction = g + self.momentum * buf if self.look_ahead else buf
+            p -= self.sign * self.lr * direction
+
+    def zero_grad(self):
+        if self.clear:
+            for p in self.params:
+                p.grad = None
+
+
+def test_nesterov_accepts_the_solution(capsys):
+    check_nesterov_sgd(NesterovSGD)
+    assert capsys.readouterr().out == "NesterovSGD: correct (3 cases checked)\n"
+
+
+def test_nesterov_stub_and_ellipsis_are_not_attempted(capsys):
+    class Stub:
+        def __init__(self, params, lr, momentum):
+            raise NotImplementedError
+
+    check_nesterov_sgd(Stub)
+    check_nesterov_sgd(...)
+    assert capsys.readouterr().out.count("not attempted yet") == 2
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{"look_ahead": False}, {"clear": False}, {"sign": -1.0}],
+    ids=["plain-momentum", "never-zeroes-grad", "wrong-sign"],
+)
+def test_nesterov_rejects_wrong_optimizers(options):
+    class Wrong(NesterovSGD):
+        def __init__(self, params, lr, momentum):
+            super().__init__(params, lr, momentum, **options)
+
+    with pytest.raises(ExerciseFailed, match="NesterovSGD: expected"):
+        check_nesterov_sgd(Wrong)
+
+
+def test_nesterov_rejects_a_non_class():
+    with pytest.raises(ExerciseFailed, match="expected a class"):
+        check_nesterov_sgd(torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1))
