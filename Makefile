@@ -7,9 +7,11 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 NB     ?=
+LAB_DIR  ?= notebooks
+LAB_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help install lab test lint unit nbval nav regen speed clean
+.PHONY: help install lab test lint unit nbval nav regen speed slides student clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 10
@@ -22,7 +24,7 @@ $(STAMP): requirements.txt pyproject.toml
 install: $(STAMP)  ## create .venv and install the pinned requirements and helpers (only when they changed)
 
 lab: install  ## open JupyterLab on notebooks/ (localhost only, token authentication on)
-	$(VENV)/bin/jupyter lab --notebook-dir=notebooks --ServerApp.ip=127.0.0.1
+	$(VENV)/bin/jupyter lab --notebook-dir=$(LAB_DIR) --ServerApp.ip=127.0.0.1 $(LAB_ARGS)
 
 test: install  ## every check: lint, navigation, unit tests, strict nbval
 	@$(MAKE) --no-print-directory lint
@@ -47,6 +49,12 @@ regen: install nav  ## re-execute notebooks in place, top to bottom in fresh ker
 
 speed: install  ## time strict nbval against the floor: a fresh kernel per notebook importing torch, numpy, matplotlib
 	$(PY) tools/kernel_baseline.py --nbval
+
+slides: install  ## one offline reveal.js deck per notebook in build/slides/ (opens from file://, no network)
+	$(PY) tools/slides.py build
+
+student: install  ## student copies (no solutions, no outputs) in build/student/ and build/student.zip
+	$(PY) tools/student.py
 
 clean:  ## remove build outputs and caches (keeps .venv; `rm -rf .venv` to reinstall from scratch)
 	rm -rf build artifacts .pytest_cache .ruff_cache .coverage

@@ -1,0 +1,265 @@
+"""Slides: check every notebook's slide metadata, or build offline reveal.js decks.
+
+    python tools/slides.py check                 # validate slide metadata (exit 1 on problems)
+    python tools/slides.py build                 # every notebook -> build/slides/NN_name.slides.html
+    python tools/slides.py build notebooks/03_*.ipynb --out /tmp/decks
+
+``check`` applies CONTRIBUTING.md's "Slides" rules: every cell has a valid
+``metadata.slideshow.slide_type``; the title and every ``## `` section start a
+``slide``; ``### `` subsections and pitfall boxes start a slide or subslide;
+code cells are ``-``, ``fragment`` or ``skip``; generated navigation cells are
+``skip``; no (sub)slide shows more than ``--max-code-lines`` lines of code.
+
+``build`` writes one deck per notebook that opens from file:// with no network:
+reveal.js (from the pinned ``sphinx-revealjs`` wheel) and MathJax 2 (from the
+pinned ``jupyter-server-mathjax`` wheel) are copied to ``assets/`` next to the
+decks and referenced by relative URLs; figures are embedded as data URIs. No
+CDN, no require.js, no jQuery. Running it twice changes no byte.
+"""
+
+from __future__ import annotations
+
+import argparse
+import filecmp
+import importlib.util
+import re
+import shutil
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+BUILD = ROOT / "build" / "slides"
+SLIDE_TYPES = {"slide", "subslide", "fragment", "-", "skip", "notes"}
+STARTS = {"slide", "subslide"}
+MAX_CODE_LINES = 30
+NOTEBOOK_LINK = re.compile(r'href="(\d\d_\w+)\.ipynb')
+
+# ---------------------------------------------------------------- check
+
+
+def slide_type(cell: nbformat.NotebookNode) -> str | None:
+    return cell.metadata.get("slideshow", {}).get("slide_type")
+
+
+def first_line(cell: nbformat.NotebookNode) -> str:
+    return next((line.strip() for line in cell.source.splitlines() if line.strip()), "")
+
+
+@dataclass(frozen=True)
+class Slide:
+    """One reveal.js (sub)slide: the index of the cell that starts it and its cells."""
+
+    start: int
+    cells: tuple[int, ...]
+
+
+def slides_of(notebook: nbformat.NotebookNode) -> list[Slide]:
+    """Group the visible cells into (sub)slides the way nbconvert and RISE do.
+
+    The first visible cell always starts a slide; skip and notes cells are not shown.
+    The number of entries is the deck's ``Reveal.getTotalSlides()``.
+    """
+    slides: list[list[int]] = []
+    for index, cell in enumerate(notebook.cells):
+        kind = slide_type(cell) or "-"
+        if kind in {"skip", "notes"}:
+            continue
+        if kind in STARTS or not slides:
+            slides.append([])
+        slides[-1].append(index)
+    return [Slide(cells[0], tuple(cells)) for cells in slides]
+
+
+def check_notebook(path: Path, max_code_lines: int = MAX_CODE_LINES) -> list[str]:
+    """Return one message per broken rule (empty when the notebook's slides are fine)."""
+    notebook = nbformat.read(path, as_version=4)
+    problems: list[str] = []
+
+    def problem(index: int, message: str) -> None:
+        problems.append(f"{path.name} cell {index}: {message}")
+
+    title_seen = False
+    for index, cell in enumerate(notebook.cells):
+        kind = slide_type(cell)
+        head = first_line(cell)
+        generated = str(cell.metadata.get("generated", ""))
+        if kind is None:
+            problem(index, "no metadata.slideshow.slide_type (one of " + ", ".join(sorted(SLIDE_TYPES)) + ")")
+            continue
+        if kind not in SLIDE_TYPES:
+            problem(index, f"slide_type {kind!r} is not one of {sorted(SLIDE_TYPES)}")
+            continue
+        if generated.startswith("navigation"):
+            if kind != "skip":
+                problem(index, f"generated navigation cell must be 'skip', not {kind!r}")
+            continue
+        if cell.cell_type == "code":
+            if kind not in {"-", "fragment", "skip"}:
+                problem(index, f"code cell is {kind!r}; code goes on the slide above it: '-' or 'fragment'")
+            continue
+        if cell.cell_type != "markdown":
+            continue
+        if head.startswith("# ") and not title_seen:
+            title_seen = True
+            if kind != "slide":
+                problem(index, f"title cell must start a 'slide', not {kind!r}")
+        elif head.startswith("## ") and kind != "slide":
+            problem(index, f"'## ' section {head[3:]!r} must start a 'slide', not {kind!r}")
+        elif (head.startswith("### ") or head.startswith("> **Pitfall")) and kind not in STARTS | {"notes", "skip"}:
+            problem(index, f"{head[:40]!r} must start a 'slide' or 'subslide', not {kind!r}")
+    if not title_seen:
+        problems.append(f"{path.name}: no title cell ('# ' heading)")
+    for slide in slides_of(notebook):
+        code = [i for i in slide.cells if notebook.cells[i].cell_type == "code"]
+        lines = sum(len(notebook.cells[i].source.strip().splitlines()) for i in code)
+        if lines > max_code_lines:
+            problem(slide.start, f"this slide shows {lines} lines of code (cells {code}); "
+                                 f"at most {max_code_lines}: split it with a 'subslide' or a shorter cell")
+    return problems
+
+
+# ---------------------------------------------------------------- build
+
+
+def package_dir(name: str) -> Path:
+    """Where an installed package's files are, without importing it."""
+    spec = importlib.util.find_spec(name)
+    if spec is None or not spec.submodule_search_locations:
+        raise SystemExit(f"{name} is not installed: run `make install` (it is pinned in requirements.txt)")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def asset_sources() -> dict[str, Path]:
+    """The asset folders copied next to the decks: name under assets/ -> installed folder."""
+    reveal = package_dir("sphinx_revealjs") / "_static" / "revealjs"
+    return {
+        "reveal/dist": reveal / "dist",
+        "reveal/plugin/notes": reveal / "plugin" / "notes",
+        "mathjax": package_dir("jupyter_server_mathjax") / "static",
+    }
+
+
+def _skip_asset(path: Path) -> bool:
+    return path.suffix == ".map" or path.name.endswith(".esm.js")
+
+
+def sync_tree(source: Path, target: Path) -> None:
+    """Make ``target`` a copy of ``source`` (minus source maps); touch only what differs."""
+    wanted = {p.relative_to(source) for p in source.rglob("*") if p.is_file() and not _skip_asset(p)}
+    for rel in sorted(wanted):
+        dest = target / rel
+        if not dest.is_file() or not filecmp.cmp(source / rel, dest, shallow=False):
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source / rel, dest)
+    if target.is_dir():
+        for extra in [p for p in target.rglob("*") if p.is_file() and p.relative_to(target) not in wanted]:
+            extra.unlink()
+
+
+# The deck's page: nbconvert's reveal template with every CDN block replaced by local files.
+TEMPLATE = r"""
+{%- extends 'reveal/index.html.j2' -%}
+{%- block html_head_js -%}{%- endblock html_head_js -%}
+{%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
+{%- block html_head_js_mathjax -%}
+<script type="text/x-mathjax-config">
+MathJax.Hub.Config({
+    tex2jax: {inlineMath: [['$', '$'], ['\\(', '\\)']], displayMath: [['$$', '$$'], ['\\[', '\\]']],
+              processEscapes: true, processEnvironments: true},
+    TeX: {equationNumbers: {autoNumber: "AMS", useLabelIds: true}},
+    "HTML-CSS": {availableFonts: [], preferredFont: null, webFont: "STIX-Web", imageFont: null,
+                 linebreaks: {automatic: true}},
+    menuSettings: {locale: "en"},
+    displayAlign: "center",
+    messageStyle: "none"
+});
+</script>
+<script src="assets/mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full"></script>
+{%- endblock html_head_js_mathjax -%}
+{%- block footer_js -%}
+<script src="assets/reveal/dist/reveal.js"></script>
+<script src="assets/reveal/plugin/notes/notes.js"></script>
+<script>
+Reveal.initialize({
+    controls: true, progress: true, history: true, hash: true,
+    transition: "{{ reveal_transition }}", slideNumber: "{{ reveal_number }}",
+    width: {{ reveal_width }}, height: {{ reveal_height }},
+    plugins: [RevealNotes]
+});
+Reveal.on("slidechanged", function (event) {
+    if (window.MathJax && MathJax.Hub) { MathJax.Hub.Queue(["Rerender", MathJax.Hub, event.currentSlide]); }
+});
+</script>
+{%- endblock footer_js -%}
+"""
+
+
+def exporter():
+    from jinja2 import DictLoader
+    from nbconvert import SlidesExporter
+
+    return SlidesExporter(
+        extra_loaders=[DictLoader({"course_slides.html.j2": TEMPLATE})],
+        template_file="course_slides.html.j2",
+        reveal_url_prefix="assets/reveal",
+        reveal_theme="white",
+        reveal_number="c/t",
+        embed_images=True,
+    )
+
+
+def build(paths: list[Path], out: Path) -> list[Path]:
+    """Write one deck per notebook into ``out`` and the shared assets into ``out/assets``."""
+    out.mkdir(parents=True, exist_ok=True)
+    for name, source in asset_sources().items():
+        sync_tree(source, out / "assets" / name)
+    export = exporter()
+    decks = []
+    for path in paths:
+        body, _ = export.from_filename(str(path), resources={"metadata": {"name": path.stem}})
+        body = NOTEBOOK_LINK.sub(r'href="\1.slides.html', body)  # the decks link to each other
+        deck = out / f"{path.stem}.slides.html"
+        text = body if body.endswith("\n") else body + "\n"
+        if not deck.is_file() or deck.read_text() != text:
+            deck.write_text(text)
+        decks.append(deck)
+    return decks
+
+
+def notebooks(args: list[Path]) -> list[Path]:
+    paths = [p.resolve() for p in args] or sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    missing = [str(p) for p in paths if not p.is_file()]
+    if missing:
+        raise SystemExit(f"no such notebook: {', '.join(missing)}")
+    return paths
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    check = sub.add_parser("check", help="validate slide metadata; exit 1 on problems")
+    check.add_argument("notebooks", nargs="*", type=Path, help="default: every notebook")
+    check.add_argument("--max-code-lines", type=int, default=MAX_CODE_LINES)
+    make = sub.add_parser("build", help="write offline reveal.js decks")
+    make.add_argument("notebooks", nargs="*", type=Path, help="default: every notebook")
+    make.add_argument("--out", type=Path, default=BUILD, help=f"default: {BUILD.relative_to(ROOT)}")
+    args = parser.parse_args(argv)
+    paths = notebooks(args.notebooks)
+    if args.command == "check":
+        problems = [p for path in paths for p in check_notebook(path, args.max_code_lines)]
+        for line in problems:
+            print(line)
+        print(f"slides: {len(paths)} notebook(s), {len(problems)} problem(s)")
+        return 1 if problems else 0
+    for deck in build(paths, args.out):
+        shown = deck.relative_to(ROOT) if deck.is_relative_to(ROOT) else deck
+        print(f"wrote {shown} ({deck.stat().st_size / 1e6:.1f} MB)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
