@@ -1,0 +1,259 @@
+"""Train the course's linear model with DistributedDataParallel (DDP) in several CPU processes.
+
+Run as a worker under torchrun (one process per rank; gloo backend, CPU only)::
+
+    python -m torch.distributed.run --nproc-per-node=2 --master-addr=127.0.0.1 \\
+        --master-port=29500 -m helpers.distributed --epochs 30 --out result.json
+
+Every rank builds the same seeded data and model, keeps only its own equal-sized
+shard of the samples, and trains with ``DistributedDataParallel``: after each
+``backward()`` DDP all-reduces the gradients and divides by the number of
+processes, so every replica takes the same step. Rank 0 writes a JSON file with the
+first step's per-rank shard gradients, the averaged gradient DDP used, the loss per
+epoch and the final weights. :func:`train_single_process` is the one-process
+reference the result must match.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import torch
+from torch import nn
+
+from helpers._validate import positive_int, positive_number
+from helpers.models import LinearRegression
+
+#: The data's true weights and bias (two features); the noise is small and seeded.
+TRUE_WEIGHTS = (2.0, -1.0)
+TRUE_BIAS = 0.5
+NOISE = 0.1
+
+
+def make_data(samples: int = 64, features: int = 2, *, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
+    """Return seeded synthetic regression data ``(X, y)`` in float64.
+
+    ``X`` has shape ``(samples, features)`` (standard normal); ``y`` has shape
+    ``(samples, 1)``: ``X @ w_true + b_true + noise`` with ``w_true`` = 2, -1, 2, -1, ...
+    and ``b_true`` = :data:`TRUE_BIAS`. The same seed gives the same data in every
+    process; torch's global random state is not touched.
+
+    Raises:
+        TypeError: an argument is not an int.
+        ValueError: ``samples`` or ``features`` < 1, or ``seed`` < 0.
+    """
+    samples = positive_int(samples, "samples")
+    features = positive_int(features, "features")
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise TypeError(f"seed must be an int, got {type(seed).__name__}")
+    if seed < 0:
+        raise ValueError(f"seed must be >= 0, got {seed}")
+    generator = torch.Generator().manual_seed(seed)
+    X = torch.randn(samples, features, generator=generator, dtype=torch.float64)
+    weights = torch.tensor([TRUE_WEIGHTS[j % 2] for j in range(features)], dtype=torch.float64)
+    noise = NOISE * torch.randn(samples, 1, generator=generator, dtype=torch.float64)
+    y = X @ weights.reshape(-1, 1) + TRUE_BIAS + noise
+    return X, y
+
+
+def shard(X: torch.Tensor, y: torch.Tensor, rank: int, world_size: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """Return rank ``rank``'s contiguous shard of ``(X, y)``: rows ``rank*m .. (rank+1)*m - 1``.
+
+    All shards have the same size ``m = len(X) // world_size``: DDP *averages* the
+    ranks' gradients, which equals the full-batch mean gradient only when every
+    rank averages over the same number of samples.
+
+    Raises:
+        ValueError: ``X`` and ``y`` differ in length, the samples do not split into
+            ``world_size`` equal shards, or ``rank`` is not in ``0 .. world_size - 1``.
+    """
+    world_size = positive_int(world_size, "world_size")
+    if isinstance(rank, bool) or not isinstance(rank, int) or not 0 <= rank < world_size:
+        raise ValueError(f"rank must be an int in 0..{world_size - 1}, got {rank!r}")
+    if len(X) != len(y):
+        raise ValueError(f"X and y must have the same number of samples, got {len(X)} and {len(y)}")
+    if len(X) % world_size != 0:
+        raise ValueError(
+            f"the {len(X)} samples must split into world_size={world_size} equal shards; "
+            "drop or pad samples so that len(X) % world_size == 0"
+        )
+    size = len(X) // world_size
+    return X[rank * size : (rank + 1) * size], y[rank * size : (rank + 1) * size]
+
+
+def make_model(features: int, *, seed: int = 0) -> LinearRegression:
+    """Return the course's ``LinearRegression(features, 1)`` with seeded weights, in float64."""
+    return LinearRegression(features, 1, seed=seed).double()
+
+
+def flat_gradient(model: nn.Module) -> list[float]:
+    """Return the model's ``.grad`` of every parameter, flattened into one list (weights, then bias)."""
+    return [float(v) for p in model.parameters() for v in p.grad.reshape(-1)]
+
+
+def flat_parameters(model: nn.Module) -> list[float]:
+    """Return every parameter flattened into one list (weights, then bias)."""
+    return [float(v) for p in model.parameters() for v in p.detach().reshape(-1)]
+
+
+def _check_training_arguments(epochs: int, lr: float) -> tuple[int, float]:
+    epochs = positive_int(epochs, "epochs")
+    lr = positive_number(lr, "lr")
+    return epochs, lr
+
+
+def train_single_process(
+    samples: int = 64, features: int = 2, *, epochs: int = 30, lr: float = 0.1, seed: int = 0
+) -> dict[str, Any]:
+    """Train on the full batch in this process: the reference a DDP run must reproduce.
+
+    Plain full-batch gradient descent with ``torch.optim.SGD`` on the mean squared
+    error, from the same seeded data and starting weights as the DDP workers.
+
+    Returns:
+        ``{"first_gradient": [...], "losses": [...], "final_parameters": [...]}``:
+        the gradient of the first step, the loss before each update, and the weights
+        then bias after the last epoch (lists of floats).
+
+    Raises:
+        TypeError, ValueError: as :func:`make_data`; ``epochs`` < 1 or ``lr`` <= 0.
+    """
+    epochs, lr = _check_training_arguments(epochs, lr)
+    X, y = make_data(samples, features, seed=seed)
+    model = make_model(features, seed=seed)
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+    losses, first_gradient = [], None
+    for _ in range(epochs):
+        optimizer.zero_grad()
+        loss = nn.functional.mse_loss(model(X), y)
+        loss.backward()
+        first_gradient = first_gradient or flat_gradient(model)
+        losses.append(float(loss.detach()))
+        optimizer.step()
+    return {"first_gradient": first_gradient, "losses": losses, "final_parameters": flat_parameters(model)}
+
+
+def train_worker(samples: int, features: int, epochs: int, lr: float, seed: int) -> dict[str, Any] | None:
+    """Train with DDP in this process, one of ``world_size`` started by torchrun.
+
+    Needs an initialised default process group (see :func:`main`). Returns the
+    result dictionary on rank 0 and None on the other ranks.
+    """
+    import torch.distributed as dist
+    from torch.nn.parallel import DistributedDataParallel
+
+    rank, world_size = dist.get_rank(), dist.get_world_size()
+    X, y = make_data(samples, features, seed=seed)  # the same data on every rank ...
+    X_shard, y_shard = shard(X, y, rank, world_size)  # ... of which each keeps its own part
+    model = make_model(features, seed=seed)
+    ddp_model = DistributedDataParallel(model)  # copies rank 0's weights to every rank
+    optimizer = torch.optim.SGD(ddp_model.parameters(), lr=lr)
+
+    # This rank's own gradient before DDP averages anything (for the record only).
+    local_loss = nn.functional.mse_loss(model(X_shard), y_shard)
+    local = torch.cat([g.reshape(-1) for g in torch.autograd.grad(local_loss, list(model.parameters()))])
+    shard_gradients = [torch.zeros_like(local) for _ in range(world_size)]
+    dist.all_gather(shard_gradients, local)
+
+    losses, ddp_gradient = [], None
+    for _ in range(epochs):
+        optimizer.zero_grad()
+        loss = nn.functional.mse_loss(ddp_model(X_shard), y_shard)  # the MEAN over this shard
+        loss.backward()  # DDP all-reduces: every .grad becomes the average over the ranks
+        ddp_gradient = ddp_gradient or flat_gradient(model)
+        mean_loss = loss.detach().clone()
+        dist.all_reduce(mean_loss)  # sum of the shard means; divided below: the full-batch mean
+        losses.append(float(mean_loss) / world_size)
+        optimizer.step()
+
+    final = torch.tensor(flat_parameters(model), dtype=torch.float64)
+    replicas = [torch.zeros_like(final) for _ in range(world_size)]
+    dist.all_gather(replicas, final)
+    if rank != 0:
+        return None
+    return {
+        "world_size": world_size,
+        "shard_sizes": [len(X_shard)] * world_size,
+        "shard_gradients": [g.tolist() for g in shard_gradients],
+        "ddp_gradient": ddp_gradient,
+        "losses": losses,
+        "final_parameters": final.tolist(),
+        "max_replica_difference": float(max((r - final).abs().max() for r in replicas)),
+    }
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """Parse the worker's command line (see ``python -m helpers.distributed --help``)."""
+    parser = argparse.ArgumentParser(prog="python -m helpers.distributed", description="DDP worker for notebook 14; start it with torchrun.")
+    parser.add_argument("--samples", type=int, default=64, help="samples in the whole data set (split equally over the ranks)")
+    parser.add_argument("--features", type=int, default=2, help="features per sample")
+    parser.add_argument("--epochs", type=int, default=30, help="full passes (one step each)")
+    parser.add_argument("--lr", type=float, default=0.1, help="learning rate of SGD")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the data and the initial weights")
+    parser.add_argument("--out", type=Path, required=True, help="JSON file that rank 0 writes")
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of each torchrun process: join the group, train, let rank 0 write ``--out``."""
+    import torch.distributed as dist
+
+    args = parse_args(argv)
+    if "RANK" not in os.environ:
+        print("start this worker with torchrun (python -m torch.distributed.run ...), not directly", file=sys.stderr)
+        return 2
+    torch.set_num_threads(1)
+    torch.use_deterministic_algorithms(True)
+    dist.init_process_group(backend="gloo")
+    try:
+        result = train_worker(args.samples, args.features, args.epochs, args.lr, args.seed)
+        if result is not None:
+            args.out.write_text(json.dumps(result, indent=1) + "\n")
+        dist.barrier()
+    finally:
+        dist.destroy_process_group()
+    return 0
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """Return a TCP port on ``host`` that was free a moment ago (the OS picks it: bind to port 0)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind((host, 0))
+        return int(probe.getsockname()[1])
+
+
+def torchrun_command(out: Path | str, *, nproc: int = 2, port: int | None = None, **worker_args: Any) -> list[str]:
+    """Return the command that starts ``nproc`` workers on 127.0.0.1 with torchrun.
+
+    ``worker_args`` become options of the worker (``epochs=30`` -> ``--epochs 30``).
+    ``port`` defaults to a free one (:func:`free_port`).
+
+    Raises:
+        TypeError, ValueError: ``nproc`` is not an int >= 1.
+    """
+    nproc = positive_int(nproc, "nproc")
+    port = free_port() if port is None else positive_int(port, "port")
+    command = [
+        sys.executable, "-m", "torch.distributed.run",
+        f"--nproc-per-node={nproc}", "--master-addr=127.0.0.1", f"--master-port={port}",
+        "-m", "helpers.distributed", "--out", str(out),
+    ]
+    for name, value in worker_args.items():
+        command += [f"--{name.replace('_', '-')}", str(value)]
+    return command
+
+
+def worker_environment() -> dict[str, str]:
+    """Return this process's environment plus ``OMP_NUM_THREADS=1`` (one thread per worker)."""
+    return {**os.environ, "OMP_NUM_THREADS": "1"}
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,113 @@
+import json
+import subprocess
+
+import numpy as np
+import pytest
+import torch
+
+from helpers.distributed import (
+    free_port,
+    make_data,
+    make_model,
+    parse_args,
+    shard,
+    torchrun_command,
+    train_single_process,
+    worker_environment,
+)
+
+
+def test_make_data_is_seeded_float64_and_shaped():
+    X, y = make_data(8, 3, seed=1)
+    X2, y2 = make_data(8, 3, seed=1)
+    assert X.shape == (8, 3) and y.shape == (8, 1) and X.dtype == torch.float64
+    assert torch.equal(X, X2) and torch.equal(y, y2)
+    assert not torch.equal(X, make_data(8, 3, seed=2)[0])
+
+
+@pytest.mark.parametrize(("kwargs", "error", "message"), [
+    ({"samples": 0}, ValueError, "samples"),
+    ({"features": 1.5}, TypeError, "features"),
+    ({"seed": -1}, ValueError, "seed"),
+    ({"seed": "0"}, TypeError, "seed"),
+])
+def test_make_data_rejects_bad_arguments(kwargs, error, message):
+    with pytest.raises(error, match=message):
+        make_data(**kwargs)
+
+
+def test_shards_are_equal_contiguous_and_cover_the_data():
+    X, y = make_data(12, 2)
+    parts = [shard(X, y, rank, 3) for rank in range(3)]
+    assert [len(p[0]) for p in parts] == [4, 4, 4]
+    assert torch.equal(torch.cat([p[0] for p in parts]), X) and torch.equal(torch.cat([p[1] for p in parts]), y)
+
+
+def test_shard_rejects_unequal_splits_and_bad_ranks():
+    X, y = make_data(10, 2)
+    with pytest.raises(ValueError, match="equal shards"):
+        shard(X, y, 0, 3)
+    with pytest.raises(ValueError, match="rank"):
+        shard(X, y, 2, 2)
+    with pytest.raises(ValueError, match="same number of samples"):
+        shard(X, y[:-2], 0, 2)
+
+
+def test_average_of_equal_shard_gradients_is_the_full_batch_gradient():
+    X, y = make_data(16, 2)
+    model = make_model(2)
+
+    def gradient(inputs, targets):
+        loss = torch.nn.functional.mse_loss(model(inputs), targets)
+        return torch.cat([g.reshape(-1) for g in torch.autograd.grad(loss, list(model.parameters()))])
+
+    average = (gradient(*shard(X, y, 0, 2)) + gradient(*shard(X, y, 1, 2))) / 2
+    torch.testing.assert_close(average, gradient(X, y), rtol=1e-12, atol=1e-12)
+
+
+def test_single_process_reference_converges_to_least_squares():
+    result = train_single_process(64, 2, epochs=300, lr=0.1)
+    X, y = make_data(64, 2)
+    design = np.hstack([X.numpy(), np.ones((64, 1))])
+    solution, *_ = np.linalg.lstsq(design, y.numpy().ravel(), rcond=None)
+    np.testing.assert_allclose(result["final_parameters"], solution, atol=1e-8)
+    assert len(result["losses"]) == 300 and result["losses"][-1] < result["losses"][0]
+    with pytest.raises(ValueError, match="lr"):
+        train_single_process(lr=0.0)
+    with pytest.raises(ValueError, match="epochs"):
+        train_single_process(epochs=0)
+
+
+def test_command_runs_torchrun_on_localhost_only(tmp_path):
+    command = torchrun_command(tmp_path / "r.json", nproc=2, port=12345, epochs=3, lr=0.05)
+    assert command[1:3] == ["-m", "torch.distributed.run"]
+    assert "--master-addr=127.0.0.1" in command and "--master-port=12345" in command
+    assert command[-4:] == ["--epochs", "3", "--lr", "0.05"]
+    assert parse_args(command[command.index("helpers.distributed") + 1:]).epochs == 3
+    assert 0 < free_port() < 65536
+    assert worker_environment()["OMP_NUM_THREADS"] == "1"
+
+
+def test_worker_refuses_to_run_without_torchrun(tmp_path, capsys):
+    from helpers.distributed import main
+
+    assert main(["--out", str(tmp_path / "r.json")]) == 2
+    assert "torchrun" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_two_processes_match_the_single_process_run(tmp_path):
+    out = tmp_path / "result.json"
+    completed = subprocess.run(
+        torchrun_command(out, nproc=2, epochs=5, lr=0.1),
+        capture_output=True, text=True, env=worker_environment(), timeout=120,
+    )
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    result = json.loads(out.read_text())
+    reference = train_single_process(epochs=5, lr=0.1)
+    assert result["world_size"] == 2 and result["shard_sizes"] == [32, 32]
+    np.testing.assert_allclose(np.mean(result["shard_gradients"], axis=0), result["ddp_gradient"], rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(result["ddp_gradient"], reference["first_gradient"], rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(result["losses"], reference["losses"], rtol=1e-12)
+    np.testing.assert_allclose(result["final_parameters"], reference["final_parameters"], rtol=1e-12, atol=1e-12)
+    assert result["max_replica_difference"] == 0.0
