@@ -286,6 +286,7 @@ def plot_learning_rate_grid(
     histories: Mapping[float, Any] | Sequence[Any],
     *,
     loss: Callable[[float], Any] | None = None,
+    minimum: float | None = None,
     titles: Sequence[str] | None = None,
     ncols: int = 3,
     log: bool = False,
@@ -303,6 +304,8 @@ def plot_learning_rate_grid(
             (e.g. ``helpers.descent.DescentHistory``), as a sequence or as the
             ``{learning_rate: history}`` dict from ``helpers.descent.run_learning_rates``.
         loss: maps a float ``w`` to the loss; draw paths on it (one-weight runs only).
+        minimum: the best weight ``w*``; with ``loss``, every panel's range includes it
+            and a dashed line marks it.
         titles: one title per panel (default ``"lr = <learning_rate>"``).
         ncols: panels per row.
         log: logarithmic loss axis for the loss-curve panels.
@@ -337,10 +340,13 @@ def plot_learning_rate_grid(
             if path.size != path.shape[0]:
                 raise ValueError(f"loss can only be drawn for one-weight runs; histories[{index}] has weights of shape {path.shape[1:]}")
             path = path.reshape(-1)
-            low, high = float(path.min()), float(path.max())
+            ends = path if minimum is None else np.append(path, float(minimum))
+            low, high = float(ends.min()), float(ends.max())
             pad = 0.25 * (high - low) if high > low else 0.5
             plot_loss_1d(loss, np.linspace(low - pad, high + pad, 201), path=path, xlabel=xlabel, ax=ax)
             ax.get_legend().remove()
+            if minimum is not None:
+                ax.axvline(float(minimum), color="gray", linestyle="--", linewidth=1.5)
         ax.set_title(name)
     for index in range(len(runs), rows * cols):
         axes[index // cols][index % cols].set_visible(False)
@@ -397,3 +403,62 @@ def plot_step_size_errors(
     target.set_xlabel(xlabel)
     target.set_ylabel(ylabel)
     _finish(target, owns, title=title, legend=any(curves))
+
+
+def plot_scaling(
+    curves: Mapping[str, tuple[Any, Any]],
+    *,
+    reference_slopes: Sequence[float] = (1.0,),
+    anchor: str | None = None,
+    xlabel: str = "n",
+    ylabel: str = "seconds",
+    title: str | None = None,
+    ax: plt.Axes | None = None,
+) -> None:
+    """Log-log plot of a cost against a size for several methods, with dashed reference slopes.
+
+    On log-log axes a cost growing like ``size**k`` is a straight line of slope ``k``;
+    the dashed lines ``c * size**k`` show what slope ``k`` looks like.
+
+    Args:
+        curves: ``{label: (sizes, costs)}``, 1-D arrays of equal length, all > 0.
+        reference_slopes: the slopes ``k`` of the dashed reference lines.
+        anchor: the curve whose last point every reference line passes through,
+            drawn over that curve's sizes (default: the first curve).
+        xlabel, ylabel, title: labels.
+        ax: draw here instead of a new figure.
+
+    Raises:
+        ValueError: no curves, lengths differ, a value is <= 0, NaN or inf, or
+            ``anchor`` is not one of the labels.
+    """
+    if not curves:
+        raise ValueError("curves must name at least one (sizes, costs) pair")
+    data = {}
+    for label, pair in curves.items():
+        if not isinstance(pair, tuple) or len(pair) != 2:
+            raise ValueError(f"curves[{label!r}] must be a (sizes, costs) pair")
+        sizes = as_float_array(pair[0], f"curves[{label!r}] sizes", ndim=1)
+        costs = as_float_array(pair[1], f"curves[{label!r}] costs", ndim=1)
+        if sizes.shape != costs.shape or sizes.size == 0:
+            raise ValueError(f"curves[{label!r}] needs as many costs as sizes (at least one), got {sizes.size} and {costs.size}")
+        if np.any(sizes <= 0) or np.any(costs <= 0):
+            raise ValueError(f"curves[{label!r}] must be > 0 everywhere (log-log axes)")
+        data[str(label)] = (sizes, costs)
+    anchor = next(iter(data)) if anchor is None else anchor
+    if anchor not in data:
+        raise ValueError(f"anchor must be one of {list(data)}, got {anchor!r}")
+    target, owns = _axes(ax)
+    for label, (sizes, costs) in data.items():
+        target.plot(sizes, costs, marker="o", label=label)
+    span = np.geomspace(data[anchor][0].min(), data[anchor][0].max(), 50)
+    x_end, y_end = data[anchor][0][-1], data[anchor][1][-1]
+    for slope in reference_slopes:
+        target.plot(span, y_end * (span / x_end) ** float(slope), "--", color="gray", linewidth=1.5, alpha=0.8)
+        target.annotate(f"slope {float(slope):g}", (span[0], y_end * (span[0] / x_end) ** float(slope)),
+                        color="gray", fontsize=11, va="bottom")
+    target.set_xscale("log")
+    target.set_yscale("log")
+    target.set_xlabel(xlabel)
+    target.set_ylabel(ylabel)
+    _finish(target, owns, title=title, legend=True)

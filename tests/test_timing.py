@@ -98,3 +98,29 @@ def test_set_blas_threads_is_best_effort():
     assert set_blas_threads(1) in (True, False)
     with pytest.raises(ValueError, match="threads"):
         set_blas_threads(0)
+
+
+def test_plot_scaling_draws_curves_and_reference_slopes():
+    import matplotlib.pyplot as plt
+
+    from helpers.plots import plot_scaling
+
+    n = np.array([1e2, 1e3, 1e4])
+    _, ax = plt.subplots()
+    assert plot_scaling({"a": (n, 1e-6 * n), "b": (n[:2], 1e-3 * n[:2])}, reference_slopes=(1, 2), anchor="a", ax=ax) is None
+    assert len(ax.lines) == 4 and ax.get_xscale() == "log" and ax.get_yscale() == "log"
+    assert [t.get_text() for t in ax.texts] == ["slope 1", "slope 2"]
+
+
+@pytest.mark.parametrize(("curves", "kwargs", "message"), [
+    ({}, {}, "at least one"),
+    ({"a": ([1.0, 2.0], [1.0])}, {}, "as many costs"),
+    ({"a": ([1.0, 2.0], [1.0, 0.0])}, {}, "> 0"),
+    ({"a": [1.0, 2.0]}, {}, "pair"),
+    ({"a": ([1.0, 2.0], [1.0, 2.0])}, {"anchor": "b"}, "anchor"),
+])
+def test_plot_scaling_rejects_bad_input(curves, kwargs, message):
+    from helpers.plots import plot_scaling
+
+    with pytest.raises(ValueError, match=message):
+        plot_scaling(curves, **kwargs)
