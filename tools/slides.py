@@ -7,8 +7,8 @@
 ``check`` applies CONTRIBUTING.md's "Slides" rules: every cell has a valid
 ``metadata.slideshow.slide_type``; the title and every ``## `` section start a
 ``slide``; ``### `` subsections and pitfall boxes start a slide or subslide;
-code cells are ``-``, ``fragment`` or ``skip``; generated navigation cells are
-``skip``; no (sub)slide shows more than ``--max-code-lines`` lines of code.
+code cells are ``-``, ``fragment``, ``subslide`` or ``skip``; generated navigation cells are
+``skip``; no (sub)slide shows more than ``--max-code-lines`` non-blank lines of code.
 
 ``build`` writes one deck per notebook that opens from file:// with no network:
 reveal.js (from the pinned ``sphinx-revealjs`` wheel) and MathJax 2 (from the
@@ -35,7 +35,8 @@ NOTEBOOKS = ROOT / "notebooks"
 BUILD = ROOT / "build" / "slides"
 SLIDE_TYPES = {"slide", "subslide", "fragment", "-", "skip", "notes"}
 STARTS = {"slide", "subslide"}
-MAX_CODE_LINES = 30
+MAX_CODE_LINES = 40  # non-blank lines of code on one (sub)slide; RISE scrolls, a projector doesn't
+THEME = "white"  # reveal.js theme: local fonts only
 NOTEBOOK_LINK = re.compile(r'href="(\d\d_\w+)\.ipynb')
 
 # ---------------------------------------------------------------- check
@@ -98,8 +99,8 @@ def check_notebook(path: Path, max_code_lines: int = MAX_CODE_LINES) -> list[str
                 problem(index, f"generated navigation cell must be 'skip', not {kind!r}")
             continue
         if cell.cell_type == "code":
-            if kind not in {"-", "fragment", "skip"}:
-                problem(index, f"code cell is {kind!r}; code goes on the slide above it: '-' or 'fragment'")
+            if kind not in {"-", "fragment", "subslide", "skip"}:
+                problem(index, f"code cell is {kind!r}; a slide starts with its '## ' heading: use '-', 'fragment' or 'subslide'")
             continue
         if cell.cell_type != "markdown":
             continue
@@ -115,7 +116,7 @@ def check_notebook(path: Path, max_code_lines: int = MAX_CODE_LINES) -> list[str
         problems.append(f"{path.name}: no title cell ('# ' heading)")
     for slide in slides_of(notebook):
         code = [i for i in slide.cells if notebook.cells[i].cell_type == "code"]
-        lines = sum(len(notebook.cells[i].source.strip().splitlines()) for i in code)
+        lines = sum(1 for i in code for line in notebook.cells[i].source.splitlines() if line.strip())
         if lines > max_code_lines:
             problem(slide.start, f"this slide shows {lines} lines of code (cells {code}); "
                                  f"at most {max_code_lines}: split it with a 'subslide' or a shorter cell")
@@ -143,13 +144,17 @@ def asset_sources() -> dict[str, Path]:
     }
 
 
-def _skip_asset(path: Path) -> bool:
-    return path.suffix == ".map" or path.name.endswith(".esm.js")
+def _wanted(rel: Path) -> bool:
+    """Leave out source maps, ES modules, and the reveal themes the decks don't use
+    (some of those import fonts from Google)."""
+    if rel.suffix == ".map" or rel.name.endswith(".esm.js"):
+        return False
+    return not (rel.parent.name == "theme" and rel.suffix == ".css" and rel.stem != THEME)
 
 
 def sync_tree(source: Path, target: Path) -> None:
-    """Make ``target`` a copy of ``source`` (minus source maps); touch only what differs."""
-    wanted = {p.relative_to(source) for p in source.rglob("*") if p.is_file() and not _skip_asset(p)}
+    """Make ``target`` a copy of ``source``'s wanted files; touch only what differs."""
+    wanted = {p.relative_to(source) for p in source.rglob("*") if p.is_file() and _wanted(p.relative_to(source))}
     for rel in sorted(wanted):
         dest = target / rel
         if not dest.is_file() or not filecmp.cmp(source / rel, dest, shallow=False):
@@ -206,7 +211,7 @@ def exporter():
         extra_loaders=[DictLoader({"course_slides.html.j2": TEMPLATE})],
         template_file="course_slides.html.j2",
         reveal_url_prefix="assets/reveal",
-        reveal_theme="white",
+        reveal_theme=THEME,
         reveal_number="c/t",
         embed_images=True,
     )
