@@ -20,13 +20,14 @@ def no_show(monkeypatch):
 
 def test_grid_of_paths_one_panel_per_run(no_show):
     runs = run_learning_rates([2.0], [4.0], 1.0, [0.01, 0.125, 0.2, 0.3], 4)
-    assert plots.plot_learning_rate_grid(runs, loss=loss_1d, ncols=3, title="grid") is None
+    assert plots.plot_learning_rate_grid(runs, loss=loss_1d, minimum=2.0, ncols=3, title="grid") is None
     assert no_show == [True]
     fig = plt.gcf()
     visible = [ax for ax in fig.axes if ax.get_visible()]
     assert len(fig.axes) == 6 and len(visible) == 4
     assert [ax.get_title() for ax in visible] == ["lr = 0.01", "lr = 0.125", "lr = 0.2", "lr = 0.3"]
     assert all(ax.get_legend() is None for ax in visible)
+    assert visible[0].get_xlim()[1] > 2.0  # the slow run's panel still shows the minimum
 
 
 def test_grid_of_loss_curves_with_titles(no_show):
