@@ -1,0 +1,56 @@
+import numpy as np
+import pytest
+import torch
+
+from helpers.exercises import ExerciseFailed
+from helpers.exercises.nb14 import check_split_into_shards, check_sum_loss_scale, sum_loss_scale
+
+
+def contiguous(X, y, world_size):
+    m = len(X) // world_size
+    return [(X[r * m:(r + 1) * m], y[r * m:(r + 1) * m]) for r in range(world_size)]
+
+
+def test_split_accepts_contiguous_interleaved_and_tensor_shards(capsys):
+    check_split_into_shards(contiguous)
+    check_split_into_shards(lambda X, y, W: [(X[r::W], y[r::W]) for r in range(W)])  # like DistributedSampler
+    check_split_into_shards(lambda X, y, W: [(torch.from_numpy(a), torch.from_numpy(b)) for a, b in contiguous(X, y, W)])
+    assert capsys.readouterr().out.count("split_into_shards: correct (3 cases checked") == 3
+
+
+def test_split_stub_is_not_attempted(capsys):
+    def stub(X, y, world_size):
+        raise NotImplementedError
+
+    check_split_into_shards(stub)
+    assert "not attempted yet" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("wrong", "message"), [
+    (lambda X, y, W: contiguous(X, y, W)[:-1], "expected a list of"),
+    (lambda X, y, W: [(X[: len(X) // 2 + 2 * r], y[: len(X) // 2 + 2 * r]) for r in range(W)], "differ"),
+    (lambda X, y, W: [(X[: len(X) // W], y[: len(X) // W])] * W, "exactly once"),
+    (lambda X, y, W: [(a, np.roll(b, 1)) for a, b in contiguous(X, y, W)], "exactly once"),
+    (lambda X, y, W: [(a, b.reshape(-1, 1)) for a, b in contiguous(X, y, W)], "expected \\(m, d\\) and \\(m,\\)"),
+    (lambda X, y, W: [a for a, _ in contiguous(X, y, W)], "must be a pair"),
+    (lambda X, y, W: X[W], "expected a list of"),
+    (lambda X, y, W: 1 / 0, "your function raised ZeroDivisionError"),
+])
+def test_split_rejects_wrong_shards(wrong, message):
+    with pytest.raises(ExerciseFailed, match=message):
+        check_split_into_shards(wrong)
+
+
+def test_sum_loss_scale_is_world_size_over_samples(capsys):
+    assert sum_loss_scale(64, 2) == pytest.approx(2 / 64, rel=1e-12)
+    assert sum_loss_scale(48, 4) == pytest.approx(4 / 48, rel=1e-12)
+    check_sum_loss_scale(2 / 64)
+    check_sum_loss_scale(...)
+    out = capsys.readouterr().out.splitlines()
+    assert out == ["sum_loss_scale: correct", "sum_loss_scale: not attempted yet (replace the ... with your answer)"]
+
+
+@pytest.mark.parametrize("wrong", [1 / 64, 1 / 2, 64 / 2, 1.0])
+def test_sum_loss_scale_rejects_wrong_factors(wrong):
+    with pytest.raises(ExerciseFailed, match="Hint: DDP divides"):
+        check_sum_loss_scale(wrong)
