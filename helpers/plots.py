@@ -408,7 +408,7 @@ def plot_step_size_errors(
 def plot_scaling(
     curves: Mapping[str, tuple[Any, Any]],
     *,
-    reference_slopes: Sequence[float] = (1.0,),
+    reference_slopes: Sequence[float] | Mapping[float, str] = (1.0,),
     anchor: str | None = None,
     xlabel: str = "n",
     ylabel: str = "seconds",
@@ -422,15 +422,16 @@ def plot_scaling(
 
     Args:
         curves: ``{label: (sizes, costs)}``, 1-D arrays of equal length, all > 0.
-        reference_slopes: the slopes ``k`` of the dashed reference lines.
-        anchor: the curve whose last point every reference line passes through,
-            drawn over that curve's sizes (default: the first curve).
+        reference_slopes: the slopes ``k`` of the dashed reference lines, or
+            ``{k: label}`` to draw each one through the last point of its own curve.
+        anchor: the curve whose last point the reference lines pass through, drawn
+            over that curve's sizes (default: the first curve).
         xlabel, ylabel, title: labels.
         ax: draw here instead of a new figure.
 
     Raises:
         ValueError: no curves, lengths differ, a value is <= 0, NaN or inf, or
-            ``anchor`` is not one of the labels.
+            an anchor is not one of the labels.
     """
     if not curves:
         raise ValueError("curves must name at least one (sizes, costs) pair")
@@ -446,14 +447,16 @@ def plot_scaling(
             raise ValueError(f"curves[{label!r}] must be > 0 everywhere (log-log axes)")
         data[str(label)] = (sizes, costs)
     anchor = next(iter(data)) if anchor is None else anchor
-    if anchor not in data:
-        raise ValueError(f"anchor must be one of {list(data)}, got {anchor!r}")
+    anchors = dict(reference_slopes) if isinstance(reference_slopes, Mapping) else dict.fromkeys(reference_slopes, anchor)
+    for label in anchors.values():
+        if label not in data:
+            raise ValueError(f"anchor must be one of {list(data)}, got {label!r}")
     target, owns = _axes(ax)
     for label, (sizes, costs) in data.items():
         target.plot(sizes, costs, marker="o", label=label)
-    span = np.geomspace(data[anchor][0].min(), data[anchor][0].max(), 50)
-    x_end, y_end = data[anchor][0][-1], data[anchor][1][-1]
-    for slope in reference_slopes:
+    for slope, label in anchors.items():
+        span = np.geomspace(data[label][0].min(), data[label][0].max(), 50)
+        x_end, y_end = data[label][0][-1], data[label][1][-1]
         target.plot(span, y_end * (span / x_end) ** float(slope), "--", color="gray", linewidth=1.5, alpha=0.8)
         target.annotate(f"slope {float(slope):g}", (span[0], y_end * (span[0] / x_end) ** float(slope)),
                         color="gray", fontsize=11, va="bottom")

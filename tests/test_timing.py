@@ -110,6 +110,10 @@ def test_plot_scaling_draws_curves_and_reference_slopes():
     assert plot_scaling({"a": (n, 1e-6 * n), "b": (n[:2], 1e-3 * n[:2])}, reference_slopes=(1, 2), anchor="a", ax=ax) is None
     assert len(ax.lines) == 4 and ax.get_xscale() == "log" and ax.get_yscale() == "log"
     assert [t.get_text() for t in ax.texts] == ["slope 1", "slope 2"]
+    _, ax = plt.subplots()
+    plot_scaling({"a": (n, 1e-6 * n), "b": (n, 1e-9 * n**2)}, reference_slopes={1: "a", 2: "b"}, ax=ax)
+    slope2 = ax.lines[-1].get_ydata()
+    assert slope2[-1] == pytest.approx(1e-9 * 1e8) and slope2[0] == pytest.approx(1e-9 * 1e4)
 
 
 @pytest.mark.parametrize(("curves", "kwargs", "message"), [
@@ -118,6 +122,7 @@ def test_plot_scaling_draws_curves_and_reference_slopes():
     ({"a": ([1.0, 2.0], [1.0, 0.0])}, {}, "> 0"),
     ({"a": [1.0, 2.0]}, {}, "pair"),
     ({"a": ([1.0, 2.0], [1.0, 2.0])}, {"anchor": "b"}, "anchor"),
+    ({"a": ([1.0, 2.0], [1.0, 2.0])}, {"reference_slopes": {1: "c"}}, "anchor"),
 ])
 def test_plot_scaling_rejects_bad_input(curves, kwargs, message):
     from helpers.plots import plot_scaling
