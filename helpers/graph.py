@@ -207,15 +207,8 @@ def expression_graph(
     return ComputationGraph(tuple(nodes), tuple(edges))
 
 
-def layout(graph: ComputationGraph) -> dict[int, tuple[float, float]]:
-    """Return ``{node index: (x, y)}``: leaves in column 0, each node one column right of its inputs.
-
-    A node's column is the length of the longest path from a leaf to it; within a
-    column nodes are ordered by the mean height of their inputs, so arrows cross little.
-
-    Raises:
-        ValueError: the graph has no nodes, or an edge names a node that does not exist.
-    """
+def _layered(graph: ComputationGraph, sweeps: int) -> tuple[dict[int, tuple[float, float]], dict[tuple[int, int], list[tuple[float, float]]], int]:
+    """Positions of nodes, waypoints of edges that skip columns, and the tallest column's size."""
     count = len(graph.nodes)
     if count == 0:
         raise ValueError("graph must have at least one node")
@@ -223,8 +216,10 @@ def layout(graph: ComputationGraph) -> dict[int, tuple[float, float]]:
         if not (0 <= a < count and 0 <= b < count):
             raise ValueError(f"edge {(a, b)} names a node outside 0..{count - 1}")
     inputs: dict[int, list[int]] = {i: [] for i in range(count)}
+    outputs: dict[int, list[int]] = {i: [] for i in range(count)}
     for a, b in graph.edges:
         inputs[b].append(a)
+        outputs[a].append(b)
     column: dict[int, int] = {}
 
     def depth(i: int, visiting: frozenset[int] = frozenset()) -> int:
@@ -237,16 +232,64 @@ def layout(graph: ComputationGraph) -> dict[int, tuple[float, float]]:
 
     for i in range(count):
         depth(i)
-    height: dict[int, float] = {}
-    for col in range(max(column.values()) + 1):
-        members = [i for i in range(count) if column[i] == col]
-        if col > 0:
-            members.sort(key=lambda i: (np.mean([height[a] for a in inputs[i]]) if inputs[i] else 0.0, -i))
-        else:
-            members.sort(key=lambda i: -i)  # leaves in the order the graph lists them, reversed
+    for i in range(count):  # a leaf sits just left of its first user
+        if not inputs[i] and outputs[i]:
+            column[i] = min(column[b] for b in outputs[i]) - 1
+    # an edge that skips columns goes through one invisible waypoint per skipped column
+    linked_in: dict[int, list[int]] = {i: [] for i in range(count)}
+    linked_out: dict[int, list[int]] = {i: [] for i in range(count)}
+    chains: dict[tuple[int, int], list[int]] = {}
+    for a, b in graph.edges:
+        links = [a]
+        for c in range(column[a] + 1, column[b]):
+            waypoint = len(column)
+            column[waypoint] = c
+            linked_in[waypoint], linked_out[waypoint] = [], []
+            links.append(waypoint)
+        links.append(b)
+        chains[(a, b)] = links[1:-1]
+        for u, v in zip(links, links[1:], strict=False):
+            linked_out[u].append(v)
+            linked_in[v].append(u)
+    columns = [sorted(i for i in column if column[i] == c) for c in range(max(column.values()) + 1)]
+    tallest = max(len(members) for members in columns)
+    height = {i: float(rank) for members in columns for rank, i in enumerate(members)}
+
+    def reorder(members: list[int], neighbours: dict[int, list[int]]) -> None:
+        def key(i: int) -> float:
+            return float(np.mean([height[n] for n in neighbours[i]])) if neighbours[i] else height[i]
+
+        members.sort(key=key)  # stable: ties keep their previous order
+        offset = (tallest - len(members)) / 2
         for rank, i in enumerate(members):
-            height[i] = rank - (len(members) - 1) / 2
-    return {i: (float(column[i]), float(height[i])) for i in range(count)}
+            height[i] = rank + offset
+
+    for _ in range(sweeps):
+        for members in columns[1:]:
+            reorder(members, linked_in)
+        for members in reversed(columns[:-1]):
+            reorder(members, linked_out)
+    middle = (tallest - 1) / 2
+    where = {i: (float(column[i]), middle - height[i]) for i in column}
+    nodes = {i: where[i] for i in range(count)}
+    waypoints = {edge: [where[w] for w in chain] for edge, chain in chains.items()}
+    return nodes, waypoints, tallest
+
+
+def layout(graph: ComputationGraph, *, sweeps: int = 8) -> dict[int, tuple[float, float]]:
+    """Return ``{node index: (column, height)}``, a left-to-right layered drawing of ``graph``.
+
+    A node's column is the length of the longest path from a leaf to it, and a leaf
+    sits one column left of its first user. An edge that skips columns is routed
+    through one waypoint per skipped column. Within each column, nodes and waypoints
+    are ordered by the mean height of their neighbours, sweeping left and right
+    ``sweeps`` times (the barycenter heuristic), so arrows cross little.
+
+    Raises:
+        ValueError: the graph has no nodes, an edge names a node that does not exist,
+            or the edges form a cycle.
+    """
+    return _layered(graph, sweeps)[0]
 
 
 def plot_graph(graph: ComputationGraph, *, title: str | None = None, ax: plt.Axes | None = None) -> None:
@@ -266,34 +309,47 @@ def plot_graph(graph: ComputationGraph, *, title: str | None = None, ax: plt.Axe
     """
     if not isinstance(graph, ComputationGraph):
         raise TypeError(f"graph must be a ComputationGraph, got {type(graph).__name__}")
-    where = layout(graph)
+    where, waypoints, rows = _layered(graph, 8)
     columns = int(max(x for x, _ in where.values())) + 1
-    rows = max(sum(1 for x, _ in where.values() if x == c) for c in range(columns))
+    label_lines = max(node.label.count("\n") + 1 for node in graph.nodes)
+    widest = max(len(line) for node in graph.nodes for line in node.label.splitlines() or [""])
+    fontsize = 12
+
+    def column_inches(size: int) -> float:  # a box at this font size, plus room for the arrow
+        return (widest * 0.6 + 0.9) * size / 72 + 0.8
+
+    while fontsize > 7 and column_inches(fontsize) * (columns + 0.6) > 14.0:
+        fontsize -= 1  # a wide graph: smaller text rather than overlapping boxes
+    row_inches = label_lines * fontsize * 1.3 / 72 + 0.45
     owns = ax is None
     if owns:
-        _, ax = plt.subplots(figsize=(min(14.0, max(6.0, 2.4 * columns)), max(2.6, 1.4 * rows + 1.0)))
-    x_scale, y_scale = 2.6, 1.4
+        _, ax = plt.subplots(figsize=(max(6.0, column_inches(fontsize) * (columns + 0.6)),
+                                      min(10.0, max(2.4, row_inches * (rows + 0.4) + 1.1))))
+    x_scale, y_scale = 1.0, row_inches / column_inches(fontsize)
     boxes = {}
     for node in graph.nodes:
         x, y = where[node.index]
         boxes[node.index] = ax.text(
-            x * x_scale, y * y_scale, node.label, ha="center", va="center", fontsize=12, zorder=3,
+            x * x_scale, y * y_scale, node.label, ha="center", va="center", fontsize=fontsize, zorder=3,
             bbox={"boxstyle": "round,pad=0.45", "facecolor": NODE_COLORS.get(node.kind, "white"),
                   "edgecolor": "#444444", "linewidth": 1.2},
         )
+    line = {"color": "#444444", "lw": 1.6}
     for a, b in graph.edges:
-        ax.annotate(
-            "", xy=(0.0, 0.5), xycoords=boxes[b], xytext=(1.0, 0.5), textcoords=boxes[a],
-            arrowprops={"arrowstyle": "-|>", "color": "#444444", "lw": 1.6,
-                        "shrinkA": 2, "shrinkB": 2, "connectionstyle": "arc3,rad=0.0"},
-            zorder=2,
-        )
-    ax.set_xlim(-0.8 * x_scale, (columns - 1) * x_scale + 0.8 * x_scale)
+        points = [(x * x_scale, y * y_scale) for x, y in waypoints[(a, b)]]
+        start: dict[str, Any] = {"xytext": (1.0, 0.5), "textcoords": boxes[a]}
+        if points:  # source box -> first waypoint -> ... -> last waypoint, then the arrow
+            ax.annotate("", xy=points[0], xycoords="data", **start,
+                        arrowprops={"arrowstyle": "-", "shrinkA": 2, "shrinkB": 0, **line}, zorder=2)
+            ax.plot([p[0] for p in points], [p[1] for p in points], zorder=2, **{"color": line["color"], "linewidth": line["lw"]})
+            start = {"xytext": points[-1], "textcoords": "data"}
+        ax.annotate("", xy=(0.0, 0.5), xycoords=boxes[b], **start,
+                    arrowprops={"arrowstyle": "-|>", "shrinkA": 0 if points else 2, "shrinkB": 2, **line}, zorder=2)
+    ax.set_xlim(-0.8, columns - 1 + 0.8)
     ax.set_ylim(-(rows / 2 + 0.2) * y_scale, (rows / 2 + 0.2) * y_scale)
     ax.set_axis_off()
-    handles = [plt.Rectangle((0, 0), 1, 1, facecolor=color, edgecolor="#444444")
-               for kind, color in NODE_COLORS.items() if any(n.kind == kind for n in graph.nodes)]
     kinds = [kind for kind in NODE_COLORS if any(n.kind == kind for n in graph.nodes)]
+    handles = [plt.Rectangle((0, 0), 1, 1, facecolor=NODE_COLORS[kind], edgecolor="#444444") for kind in kinds]
     ax.legend(handles, kinds, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=len(kinds), frameon=False)
     if title:
         ax.set_title(title)
