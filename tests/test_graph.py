@@ -109,3 +109,18 @@ def test_plots_return_none_draw_boxes_and_arrows(monkeypatch):
     assert graph.plot_graph(mse_graph(), ax=other) is None
     assert shown == [True]  # drew on the given axes: not shown
     assert len([t for t in other.texts if t.get_text()]) == 6
+
+
+def test_an_edge_that_skips_columns_is_routed_through_waypoints():
+    a = Node("a")
+    b = Node("b = 2a", a)
+    c = Node("c = b*a", b, a)
+    g = graph.expression_graph(c, children=lambda n: n.inputs, label=lambda n: n.name)
+    where = graph.layout(g)
+    assert [where[i][0] for i in range(3)] == [2.0, 1.0, 0.0]  # c, b, a
+    _, ax = plt.subplots()
+    graph.plot_graph(g, ax=ax)
+    assert len(ax.lines) == 1  # the a -> c edge bends through one waypoint in b's column
+    boxes = [t for t in ax.texts if t.get_text()]
+    assert [t.get_text() for t in boxes] == ["c = b*a", "b = 2a", "a"]
+    assert len(ax.texts) - len(boxes) == 4  # b->c, a->b, and a->c as a lead-in plus an arrow
