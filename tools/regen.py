@@ -20,6 +20,7 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
+from nbconvert.preprocessors import CoalesceStreamsPreprocessor
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
@@ -75,6 +76,8 @@ def execute(path: Path) -> str | None:
         return f"{_display(path)}: cell {failing} failed ({last}); file left untouched"
     except Exception as error:  # kernel died, timeout, ...
         return f"{_display(path)}: execution failed ({type(error).__name__}: {error}); file left untouched"
+    # a busy machine may flush one print in several chunks: merge them so the file is stable
+    CoalesceStreamsPreprocessor().preprocess(notebook, {})
     stable_cell_ids(notebook)
     normalize(notebook)
     nbformat.validate(notebook)
