@@ -144,9 +144,10 @@ def go_to_slide_with(page, selector: str) -> None:
             const section = element.closest('section');
             const indices = Reveal.getIndices(section);
             const fragments = section.querySelectorAll('.fragment').length;
+            Reveal.configure({transition: 'none', backgroundTransition: 'none'});
             Reveal.slide(indices.h, indices.v, fragments - 1);
         }""", selector)
-    page.wait_for_timeout(800)  # the slide transition
+    page.wait_for_timeout(200)  # let the slide lay out
 
 
 # ---------------------------------------------------------------- JupyterLab, as `make lab` starts it
@@ -202,7 +203,7 @@ def lab(tmp_path_factory):
     finally:
         os.killpg(server.pid, signal.SIGTERM)  # make and the jupyter server it started
         try:
-            server.wait(timeout=20)
+            server.wait(timeout=15)
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
         log.close()
@@ -232,19 +233,16 @@ def test_jupyterlab_runs_notebook_01_without_errors(browser, lab):
         " && document.querySelector('.jp-Notebook-ExecutionIndicator[data-status=\"idle\"]') !== null",
         timeout=60_000)
 
-    cells = page.locator(".jp-NotebookPanel .jp-Notebook .jp-Cell")
-    assert cells.count() == len(notebook.cells), "every cell is in the DOM (windowing off)"
-    for index, cell in enumerate(notebook.cells):
-        shown = cells.nth(index)
-        errors = shown.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]').count()
+    shown = page.evaluate(CELLS)
+    assert len(shown) == len(notebook.cells), "every cell is in the DOM (windowing off)"
+    for index, (cell, seen) in enumerate(zip(notebook.cells, shown, strict=True)):
         if "raises-exception" in cell.metadata.get("tags", []):
             expected = [o.ename for o in cell.outputs if o.output_type == "error"]
-            assert errors and all(e in shown.inner_text() for e in expected), f"cell {index}: expected {expected}"
+            assert seen["errors"] and all(e in seen["text"] for e in expected), f"cell {index}: expected {expected}"
         else:
-            assert errors == 0, f"cell {index} shows an error or stderr: {shown.inner_text()[-500:]}"
+            assert seen["errors"] == 0, f"cell {index} shows an error or stderr: {seen['text'][-500:]}"
     recorded = sum(bool(c.get("outputs")) for c in notebook.cells if c.cell_type == "code")
-    with_output = sum(cells.nth(i).locator(".jp-OutputArea-output").count() > 0
-                      for i, c in enumerate(notebook.cells) if c.cell_type == "code")
+    with_output = sum(seen["outputs"] > 0 for c, seen in zip(notebook.cells, shown, strict=True) if c.cell_type == "code")
     assert with_output == recorded > 0, f"{with_output} cells show output, {recorded} have recorded outputs"
     figures = sum("image/png" in o.get("data", {}) for c in notebook.cells for o in c.get("outputs", []))
     images = page.locator(".jp-NotebookPanel .jp-RenderedImage img")
@@ -255,6 +253,13 @@ def test_jupyterlab_runs_notebook_01_without_errors(browser, lab):
     screenshot(page, "jupyterlab_01_run_all.png")
     assert page.blocked == [], f"JupyterLab tried to reach the network: {page.blocked}"
     page.close()
+
+
+CELLS = """() => Array.from(document.querySelectorAll('.jp-NotebookPanel .jp-Notebook .jp-Cell')).map(cell => ({
+    errors: cell.querySelectorAll('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]').length,
+    outputs: cell.querySelectorAll('.jp-OutputArea-output').length,
+    text: Array.from(cell.querySelectorAll('.jp-OutputArea')).map(o => o.innerText).join('\\n'),
+}))"""
 
 
 def wait_for_kernel(page) -> None:
