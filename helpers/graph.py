@@ -316,9 +316,9 @@ def plot_graph(graph: ComputationGraph, *, title: str | None = None, ax: plt.Axe
     fontsize = 12
 
     def column_inches(size: int) -> float:  # a box at this font size, plus room for the arrow
-        return (widest * 0.6 + 0.9) * size / 72 + 0.8
+        return (widest * 0.66 + 0.9) * size / 72 + 1.0
 
-    while fontsize > 7 and column_inches(fontsize) * (columns + 0.6) > 14.0:
+    while fontsize > 7 and column_inches(fontsize) * (columns + 0.6) > 16.0:
         fontsize -= 1  # a wide graph: smaller text rather than overlapping boxes
     row_inches = label_lines * fontsize * 1.3 / 72 + 0.45
     owns = ax is None
