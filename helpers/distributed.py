@@ -134,7 +134,8 @@ def train_single_process(
         optimizer.zero_grad()
         loss = nn.functional.mse_loss(model(X), y)
         loss.backward()
-        first_gradient = first_gradient or flat_gradient(model)
+        if first_gradient is None:
+            first_gradient = flat_gradient(model)
         losses.append(float(loss.detach()))
         optimizer.step()
     return {"first_gradient": first_gradient, "losses": losses, "final_parameters": flat_parameters(model)}
@@ -167,7 +168,8 @@ def train_worker(samples: int, features: int, epochs: int, lr: float, seed: int)
         optimizer.zero_grad()
         loss = nn.functional.mse_loss(ddp_model(X_shard), y_shard)  # the MEAN over this shard
         loss.backward()  # DDP all-reduces: every .grad becomes the average over the ranks
-        ddp_gradient = ddp_gradient or flat_gradient(model)
+        if ddp_gradient is None:  # record the first step's averaged gradient
+            ddp_gradient = flat_gradient(model)
         mean_loss = loss.detach().clone()
         dist.all_reduce(mean_loss)  # sum of the shard means; divided below: the full-batch mean
         losses.append(float(mean_loss) / world_size)
