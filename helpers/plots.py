@@ -462,6 +462,10 @@ def plot_scaling(
                         color="gray", fontsize=11, va="bottom")
     target.set_xscale("log")
     target.set_yscale("log")
+    every_size = np.unique(np.concatenate([sizes for sizes, _ in data.values()]))
+    if every_size.max() / every_size.min() < 1000:  # few decades: label the sizes themselves
+        target.set_xticks(every_size, [f"{size:g}" for size in every_size])
+        target.xaxis.set_minor_formatter(plt.NullFormatter())
     target.set_xlabel(xlabel)
     target.set_ylabel(ylabel)
     _finish(target, owns, title=title, legend=True)

@@ -109,7 +109,6 @@ def peak_memory(fn: Callable[[], Any]) -> tuple[Any, int]:
     _check_callable(fn)
     if tracemalloc.is_tracing():
         raise RuntimeError("tracemalloc is already tracing; peak_memory cannot be nested")
-    gc.collect()
     tracemalloc.start()
     try:
         result = fn()

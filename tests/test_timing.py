@@ -129,3 +129,13 @@ def test_plot_scaling_rejects_bad_input(curves, kwargs, message):
 
     with pytest.raises(ValueError, match=message):
         plot_scaling(curves, **kwargs)
+
+
+def test_plot_scaling_labels_the_sizes_on_a_short_axis():
+    import matplotlib.pyplot as plt
+
+    from helpers.plots import plot_scaling
+
+    _, ax = plt.subplots()
+    plot_scaling({"a": ([32, 64, 128], [1.0, 2.0, 4.0])}, ax=ax)
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["32", "64", "128"]
