@@ -145,9 +145,12 @@ def asset_sources() -> dict[str, Path]:
 
 
 def _wanted(rel: Path) -> bool:
-    """Leave out source maps, ES modules, and the reveal themes the decks don't use
-    (some of those import fonts from Google)."""
+    """Leave out source maps, ES modules, the reveal themes the decks don't use (some of
+    those import fonts from Google), MathJax's translations (the decks set locale "en") and
+    its SVG fonts (the wheel ships no SVG output; the decks use HTML-CSS)."""
     if rel.suffix == ".map" or rel.name.endswith(".esm.js"):
+        return False
+    if rel.parts[0] == "localization" or rel.parts[:3] == ("jax", "output", "SVG"):
         return False
     return not (rel.parent.name == "theme" and rel.suffix == ".css" and rel.stem != THEME)
 
