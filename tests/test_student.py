@@ -170,14 +170,17 @@ def rejections(function: ast.FunctionDef, name: str) -> tuple[int, bool]:
     for decorator in function.decorator_list:
         if isinstance(decorator, ast.Call) and getattr(decorator.func, "attr", "") == "parametrize" and len(decorator.args) > 1:
             cases *= literal_length(decorator.args[1])
-    count, accepts = 0, False
+    direct, indirect, accepts = 0, 0, False  # blocks naming the checker / calling it through a variable
 
     def visit(node: ast.AST, weight: int, raising: bool) -> None:
-        nonlocal count, accepts
+        nonlocal direct, indirect, accepts
         if isinstance(node, ast.For):
             weight *= literal_length(node.iter)
         if isinstance(node, ast.With) and any(is_raises_exercise_failed(i) for i in node.items):
-            count += weight
+            if re.search(rf"\b{name}\b", ast.unparse(node)):
+                direct += weight
+            else:
+                indirect += weight
             raising = True
         if isinstance(node, ast.Call) and not raising and name in ast.unparse(node.func):
             accepts = True
@@ -186,7 +189,7 @@ def rejections(function: ast.FunctionDef, name: str) -> tuple[int, bool]:
 
     for statement in function.body:
         visit(statement, 1, False)
-    return count * cases, accepts
+    return (direct or indirect) * cases, accepts
 
 
 def test_every_checker_has_a_unit_test_accepting_the_solution_and_rejecting_two_wrong_answers():
@@ -221,3 +224,13 @@ def test_meta_test_finds_the_checkers_and_counts_loops():
         "        check_a(None)\n"
     )
     assert rejections(tree.body[0], "check_a") == (3, True)
+    assert rejections(tree.body[0], "check_b") == (3, False)  # not named in the blocks: counted as indirect
+    two = ast.parse(
+        "def test_y():\n"
+        "    for wrong in (1, 2):\n"
+        "        with pytest.raises(ExerciseFailed):\n"
+        "            check_a(wrong)\n"
+        "    with pytest.raises(ExerciseFailed):\n"
+        "        check_b(0)\n"
+    )
+    assert rejections(two.body[0], "check_a") == (2, False) and rejections(two.body[0], "check_b") == (1, False)
