@@ -127,6 +127,7 @@ def test_deck_runs_offline_with_all_slides_formulas_and_figures(browser, source,
         go_to_slide_with(page, ".jp-OutputArea-output img")
         figure = page.locator(".reveal .slides section.present .jp-OutputArea-output img").first
         figure.wait_for(state="visible", timeout=5_000)
+        figure.scroll_into_view_if_needed()  # a tall slide scrolls
         assert figure.evaluate("img => img.complete && img.naturalWidth > 0"), "figure did not load"
         box = figure.bounding_box()
         assert box and box["width"] > 100, f"figure too small on the slide: {box}"

@@ -188,6 +188,14 @@ MathJax.Hub.Config({
 </script>
 <script src="assets/mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full"></script>
 {%- endblock html_head_js_mathjax -%}
+{%- block html_head_css -%}
+<style type="text/css">
+/* a projector is 960 x 700: wrap long code lines, keep figures on the slide, let a tall slide scroll */
+.reveal .jp-InputArea-editor pre, .reveal .jp-OutputArea-output pre { white-space: pre-wrap; overflow-wrap: anywhere; }
+.reveal .jp-OutputArea-output img { max-height: 420px; width: auto; max-width: 100%; }
+.reveal .slides > section > section { max-height: {{ reveal_height }}px; overflow-y: auto; }
+</style>
+{%- endblock html_head_css -%}
 {%- block footer_js -%}
 <script src="assets/reveal/dist/reveal.js"></script>
 <script src="assets/reveal/plugin/notes/notes.js"></script>
