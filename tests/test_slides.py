@@ -114,7 +114,7 @@ FETCHING_ATTRIBUTES = {"src", "href", "srcset", "data", "poster", "action", "bac
 URL = re.compile(r"""(?:https?:)?//[^\s"'()<>]+""")
 CSS_COMMENT = re.compile(r"/\*.*?\*/", re.S)
 CSS_FETCH = re.compile(r"""url\(\s*['"]?([^'")\s]+)|@import\s+(?:url\()?\s*['"]?([^'");\s]+)""")
-JS_COMMENT = re.compile(r"^\s*//.*$|/\*.*?\*/", re.S | re.M)
+JS_COMMENT = re.compile(r"""/\*.*?\*/|(?<![:'"\w])//[^\n]*""", re.S)  # not the // of "https://"
 
 
 class Fetches(HTMLParser):
@@ -156,34 +156,30 @@ def remote(urls: list[str]) -> list[str]:
     return sorted({u for u in urls if re.match(r"\s*(https?:)?//", u)})
 
 
-@pytest.fixture(scope="module")
-def decks(tmp_path_factory):
-    snapshot = tmp_path_factory.mktemp("notebooks")  # a fixed copy: notebooks may change meanwhile
+def test_decks_are_offline_complete_and_reproducible(tmp_path):
+    """One test (not four sharing a fixture), so that under xdist the decks are built once."""
+    snapshot = tmp_path / "notebooks"  # a fixed copy: notebooks may change meanwhile
+    snapshot.mkdir()
     for path in NUMBERED:
         shutil.copy(path, snapshot)
-    out = tmp_path_factory.mktemp("slides")
+    out = tmp_path / "slides"
     built = slides.build(sorted(snapshot.glob("*.ipynb")), out)
-    return out, built, snapshot
-
-
-def test_one_deck_per_notebook_and_rebuilding_changes_nothing(decks):
-    out, built, snapshot = decks
     assert [d.name for d in built] == [f"{p.stem}.slides.html" for p in NUMBERED]
-    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
-    slides.build(sorted(snapshot.glob("*.ipynb"))[:1], out)  # one deck is enough to see a change
-    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
 
-
-def test_decks_fetch_nothing_from_the_network(decks):
-    out, built, _ = decks
+    # nothing from the network: every fetched URL is embedded (data:) or a file next to the decks
     links = {}
     for deck in built:
+        text = deck.read_text()
         page = Fetches()
-        page.feed(deck.read_text())
+        page.feed(text)
         assert not remote(page.fetched), f"{deck.name} would fetch: {remote(page.fetched)}"
-        for url in page.fetched:  # everything else is embedded or a file next to the deck
+        for url in page.fetched:
             if not url.startswith(("data:", "#")):
                 assert (out / url.split("?")[0]).is_file(), f"{deck.name}: {url} is missing"
+        for asset in ("assets/reveal/dist/reveal.js", "assets/reveal/dist/reveal.css", "assets/mathjax/MathJax.js"):
+            assert f'"{asset}' in text, f"{deck.name} does not load {asset}"
+        assert "require.js" not in text and "jquery" not in text.lower(), f"{deck.name} loads require.js or jQuery"
+        assert not re.search(r'href="\d\d_\w+\.ipynb', text), f"{deck.name} links to a notebook, not its deck"
         links[deck.name] = remote(page.links)
     for css in (out / "assets").rglob("*.css"):
         assert not remote(css_fetches(css.read_text())), f"{css.relative_to(out)} imports from the network"
@@ -191,16 +187,16 @@ def test_decks_fetch_nothing_from_the_network(decks):
     report.parent.mkdir(exist_ok=True)
     report.write_text("".join(f"{name}: {url}\n" for name, urls in links.items() for url in urls))
 
-
-def test_decks_load_reveal_and_mathjax_from_local_files(decks):
-    out, built, _ = decks
-    text = built[0].read_text()
-    for asset in ("assets/reveal/dist/reveal.js", "assets/reveal/dist/reveal.css", "assets/mathjax/MathJax.js"):
-        assert asset in text and (out / asset).is_file()
-    assert "require.js" not in text and "jquery" not in text.lower() and "cdn" not in text.lower()
+    # rebuilding changes no byte (one deck is enough to see a change, and the assets)
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    slides.build(sorted(snapshot.glob("*.ipynb"))[:1], out)
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
 
 
-def test_deck_links_point_to_decks(decks):
-    _, built, _ = decks
-    text = built[0].read_text()
-    assert not re.search(r'href="\d\d_\w+\.ipynb', text)
+def test_url_scanner_sees_what_a_browser_would_fetch():
+    page = Fetches()
+    page.feed('<link href="https://cdn.x/a.css"><script src="//cdn.x/a.js"></script><img src="data:image/png;base64,AA">'
+              '<a href="https://docs.x/">docs</a><style>/* https://comment.x */ @import url("https://fonts.x/f.css");'
+              ' .a { background: url(https://img.x/b.png) }</style><script>fetch("https://api.x/q") // https://c.x\n</script>')
+    assert remote(page.fetched) == ["//cdn.x/a.js", "https://api.x/q", "https://cdn.x/a.css", "https://fonts.x/f.css", "https://img.x/b.png"]
+    assert page.links == ["https://docs.x/"]
