@@ -47,6 +47,8 @@ make lab     # installs the pinned packages into .venv (first time only), then o
 ```
 
 Open `notebooks/00_start_here.ipynb` and run the cells top to bottom (Run > Run All Cells).
+Only `make lab` and `make install` apply to this copy; the Makefile's other targets are the
+course authors' (their tests and tools are not included).
 
 ## Exercises
 
