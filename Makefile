@@ -9,6 +9,8 @@ STAMP  := $(VENV)/.installed
 NB     ?=
 LAB_DIR  ?= notebooks
 LAB_ARGS ?=
+# Jupyter refuses to run as root (containers, CI) unless told; a laptop user is never root.
+LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .DEFAULT_GOAL := help
 .PHONY: help install lab test lint unit nbval nav regen speed slides student clean
@@ -24,7 +26,7 @@ $(STAMP): requirements.txt pyproject.toml
 install: $(STAMP)  ## create .venv and install the pinned requirements and helpers (only when they changed)
 
 lab: install  ## open JupyterLab on notebooks/ (localhost only, token authentication on)
-	$(VENV)/bin/jupyter lab --notebook-dir=$(LAB_DIR) --ServerApp.ip=127.0.0.1 $(LAB_ARGS)
+	$(VENV)/bin/jupyter lab --notebook-dir=$(LAB_DIR) --ServerApp.ip=127.0.0.1 $(LAB_ROOT) $(LAB_ARGS)
 
 test: install  ## every check: lint, navigation, unit tests, strict nbval
 	@$(MAKE) --no-print-directory lint
