@@ -32,7 +32,7 @@ def test_matrix_gradient_rejects_wrong_answers(wrong, match):
 
 def test_hessian_accepts_solution(capsys):
     check_mse_hessian(lambda X: (2 / len(X)) * X.T @ X)
-    assert capsys.readouterr().out == "mse_hessian: correct (4 cases checked)\n"
+    assert capsys.readouterr().out == "hessian: correct (4 cases checked)\n"
 
 
 @pytest.mark.parametrize(
@@ -45,5 +45,5 @@ def test_hessian_accepts_solution(capsys):
     ],
 )
 def test_hessian_rejects_wrong_answers(wrong, match):
-    with pytest.raises(ExerciseFailed, match=f"mse_hessian: {match}"):
+    with pytest.raises(ExerciseFailed, match=f"hessian: {match}"):
         check_mse_hessian(wrong)

@@ -47,6 +47,6 @@ def check_mse_hessian(hessian: Callable[[np.ndarray], Any]) -> None:
         return np.array(rows)
 
     return check_function(
-        "mse_hessian", hessian, reference, HESSIAN_CASES, rtol=1e-5, atol=1e-7,
+        "hessian", hessian, reference, HESSIAN_CASES, rtol=1e-5, atol=1e-7,
         hint="differentiate (2/N) X.T @ (X @ W - Y) once more with respect to W: (2/N) X.T @ X, shape (d, d).",
     )
