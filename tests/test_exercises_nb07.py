@@ -58,13 +58,13 @@ class Value:
             v._backward()
 
 
-def make_tanh(local, accumulate=True):
+def make_tanh(local, accumulate=True, chain=True):
     def tanh(v):
         t = math.tanh(v.data)
         out = Value(t, (v,))
 
         def _backward():
-            g = local(v.data, t) * out.grad
+            g = local(v.data, t) * (out.grad if chain else 1.0)
             if accumulate:
                 v.grad += g
             else:
@@ -76,13 +76,14 @@ def make_tanh(local, accumulate=True):
 
 def test_tanh_accepts_the_solution(capsys):
     check_tanh(Value, make_tanh(lambda x, t: 1 - t**2))
-    assert "tanh: correct (4 cases checked)" in capsys.readouterr().out
+    assert "tanh: correct (5 cases checked)" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("wrong", [
     make_tanh(lambda x, t: 1 - x**2),            # derivative evaluated at the input
     make_tanh(lambda x, t: 1 - t**2, accumulate=False),  # assigns instead of +=
     make_tanh(lambda x, t: t),                    # not a derivative at all
+    make_tanh(lambda x, t: 1 - t**2, chain=False),  # forgets to multiply by out.grad
 ])
 def test_tanh_rejects_wrong_answers(wrong):
     with pytest.raises(ExerciseFailed, match="tanh"):

@@ -14,27 +14,28 @@ import torch
 
 from helpers.exercises.core import check_function
 
-#: Inputs for :func:`check_tanh`; "twice" feeds the same value to two tanh nodes.
-TANH_CASES = [(0.5, "once"), (-1.3, "once"), (0.0, "once"), (0.8, "twice")]
+#: Inputs for :func:`check_tanh`; "twice" feeds the same value to two tanh nodes, "scaled"
+#: multiplies tanh by 3 so the incoming gradient out.grad is not 1.
+TANH_CASES = [(0.5, "once"), (-1.3, "once"), (0.0, "once"), (0.8, "twice"), (1.1, "scaled")]
 #: (a, b) inputs for :func:`check_divide`; the last divides a value by itself.
 DIVIDE_CASES = [(6.0, 3.0), (-1.5, 0.25), (2.0, -4.0), (3.0, "same")]
 
 def check_tanh(Value: type, tanh: Callable[[Any], Any]) -> None:
     """Check ``tanh(v)`` (a new ``Value`` op): its value and the gradient it sends back.
 
-    For each case the checker builds ``out = tanh(v)`` (or ``tanh(v) + tanh(v)``),
+    For each case the checker builds ``out = tanh(v)`` (or ``tanh(v) + tanh(v)``, or ``tanh(v) * 3.0``),
     calls ``out.backward()`` and compares ``[out.data, v.grad]`` with torch.
     """
 
     def student(x: float, how: str) -> list[float]:
         v = Value(x)
-        out = tanh(v) + tanh(v) if how == "twice" else tanh(v)
+        out = tanh(v) + tanh(v) if how == "twice" else tanh(v) * 3.0 if how == "scaled" else tanh(v)
         out.backward()
         return [out.data, v.grad]
 
     def reference(x: float, how: str) -> list[float]:
         t = torch.tensor(x, dtype=torch.float64, requires_grad=True)
-        out = torch.tanh(t) * (2 if how == "twice" else 1)
+        out = torch.tanh(t) * {"once": 1, "twice": 2, "scaled": 3}[how]
         out.backward()
         return [out.item(), t.grad.item()]
 
