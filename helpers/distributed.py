@@ -20,6 +20,7 @@ import argparse
 import json
 import os
 import socket
+import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -250,6 +251,41 @@ def torchrun_command(out: Path | str, *, nproc: int = 2, port: int | None = None
     for name, value in worker_args.items():
         command += [f"--{name.replace('_', '-')}", str(value)]
     return command
+
+
+def run_torchrun(
+    out: Path | str, *, nproc: int = 2, attempts: int = 3, timeout: float = 300, **worker_args: Any
+) -> tuple[int, str]:
+    """Run ``nproc`` workers with torchrun on 127.0.0.1 (see :func:`torchrun_command`).
+
+    A free port can be taken by another program before torchrun opens it; torchrun then
+    stops at once with ``EADDRINUSE`` and this tries a fresh port, ``attempts`` times in all.
+    On a timeout or an interrupt it sends SIGTERM, which lets torchrun stop its workers
+    (they run in sessions of their own: SIGKILL would orphan them).
+
+    Returns:
+        ``(exit code, torchrun's captured stderr)`` of the last attempt.
+
+    Raises:
+        TypeError, ValueError: ``nproc`` or ``attempts`` is not an int >= 1, ``timeout`` not > 0.
+        subprocess.TimeoutExpired: the run took longer than ``timeout`` seconds (after stopping it).
+    """
+    attempts = positive_int(attempts, "attempts")
+    timeout = positive_number(timeout, "timeout")
+    for _ in range(attempts):
+        process = subprocess.Popen(
+            torchrun_command(out, nproc=nproc, **worker_args),
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=worker_environment(),
+        )
+        try:
+            _, stderr = process.communicate(timeout=timeout)
+        finally:
+            if process.poll() is None:
+                process.terminate()
+                process.communicate(timeout=30)
+        if "EADDRINUSE" not in stderr:
+            break
+    return process.returncode, stderr
 
 
 def worker_environment() -> dict[str, str]:

@@ -1,5 +1,4 @@
 import json
-import subprocess
 
 import numpy as np
 import pytest
@@ -10,6 +9,7 @@ from helpers.distributed import (
     make_data,
     make_model,
     parse_args,
+    run_torchrun,
     shard,
     torchrun_command,
     train_single_process,
@@ -98,11 +98,8 @@ def test_worker_refuses_to_run_without_torchrun(tmp_path, capsys):
 @pytest.mark.slow
 def test_two_processes_match_the_single_process_run(tmp_path):
     out = tmp_path / "result.json"
-    completed = subprocess.run(
-        torchrun_command(out, nproc=2, epochs=5, lr=0.1),
-        capture_output=True, text=True, env=worker_environment(), timeout=120,
-    )
-    assert completed.returncode == 0, completed.stderr[-2000:]
+    returncode, stderr = run_torchrun(out, nproc=2, timeout=120, epochs=5, lr=0.1)
+    assert returncode == 0, stderr[-2000:]
     result = json.loads(out.read_text())
     reference = train_single_process(epochs=5, lr=0.1)
     assert result["world_size"] == 2 and result["shard_sizes"] == [32, 32]
@@ -111,3 +108,10 @@ def test_two_processes_match_the_single_process_run(tmp_path):
     np.testing.assert_allclose(result["losses"], reference["losses"], rtol=1e-12)
     np.testing.assert_allclose(result["final_parameters"], reference["final_parameters"], rtol=1e-12, atol=1e-12)
     assert result["max_replica_difference"] == 0.0
+
+
+def test_run_torchrun_rejects_bad_arguments(tmp_path):
+    with pytest.raises(ValueError, match="attempts"):
+        run_torchrun(tmp_path / "r.json", attempts=0)
+    with pytest.raises(ValueError, match="timeout"):
+        run_torchrun(tmp_path / "r.json", timeout=0.0)
