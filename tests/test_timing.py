@@ -22,6 +22,16 @@ def test_time_call_returns_best_and_median_per_call():
     assert 0 < timing.best <= timing.median
 
 
+def test_cpu_clock_does_not_count_sleeping():
+    import time
+
+    wall = time_call(lambda: time.sleep(0.01), repeat=1, number=2, clock="wall")
+    cpu = time_call(lambda: time.sleep(0.01), repeat=1, number=2, clock="cpu")
+    assert wall.best >= 0.009 and cpu.best < 0.005
+    with pytest.raises(ValueError, match="clock must be one of"):
+        time_call(lambda: None, clock="gpu")
+
+
 def test_time_call_picks_a_number_when_none():
     timing = time_call(lambda: sum(range(100)), repeat=2)
     assert timing.number >= 1 and timing.best > 0
