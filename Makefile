@@ -18,9 +18,9 @@ LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 10
 
-$(STAMP): requirements.txt pyproject.toml
+$(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet -r requirements.txt -e .
+	$(PY) -m pip install --quiet -r requirements-dev.txt -e .
 	@touch $(STAMP)
 
 install: $(STAMP)  ## create .venv and install the pinned requirements and helpers (only when they changed)
