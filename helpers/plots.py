@@ -3,19 +3,101 @@
 Every function draws on ``ax`` when one is given (and leaves showing it to the
 caller), or else makes its own figure and shows it. Each returns None, so a cell
 that ends with one of these calls records the figure and nothing else.
+
+One colour per method in every figure of the course: a curve whose label names a
+method (see :func:`method_colour`) is drawn in ``METHOD_COLOURS[method]``; a second
+curve of the same method in one figure keeps the colour and gets another line style.
+The colours are the Okabe-Ito palette, readable with every common colour-vision
+deficiency.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.colors import LogNorm
 
 from helpers._validate import as_float_array
 
 Curves = Sequence[float] | np.ndarray | Mapping[str, Sequence[float] | np.ndarray]
+
+#: The Okabe-Ito palette (Okabe & Ito 2008), safe for colour-blind readers.
+OKABE_ITO: dict[str, str] = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky blue": "#56B4E9",
+    "bluish green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish purple": "#CC79A7",
+}
+
+#: One colour per method, the same in every figure of the course.
+METHOD_COLOURS: dict[str, str] = {
+    "gd": OKABE_ITO["blue"],  # plain (full-batch) gradient descent
+    "momentum": OKABE_ITO["vermillion"],  # heavy ball / SGD with momentum
+    "adam": OKABE_ITO["bluish green"],
+    "sgd": OKABE_ITO["orange"],  # mini-batch stochastic gradient descent
+    "sum bug": OKABE_ITO["reddish purple"],  # the sum-instead-of-mean gradient
+    "least squares": OKABE_ITO["black"],  # the exact minimum
+    "hand": OKABE_ITO["sky blue"],  # a gradient derived by hand
+    "autograd": OKABE_ITO["yellow"],  # the same gradient from autograd
+    "data": "#7F7F7F",  # data points: neutral grey, no method
+    "path": OKABE_ITO["blue"],  # an unnamed descent path is plain gradient descent
+}
+
+# How a label names a method: first match wins, so specific names come first.
+_METHOD_PATTERNS: tuple[tuple[str, str], ...] = (
+    ("sum bug", r"sum bug|sum instead of mean|reduction\s*=\s*'sum'|\bsum of squares\b"),
+    ("adam", r"\badam\b"),
+    ("momentum", r"momentum|heavy[- ]ball|polyak"),
+    ("least squares", r"least[- ]squares|lstsq|closed form"),
+    ("sgd", r"mini-?batch|\bsgd\b(?!,? ?mean)|stochastic"),
+    ("autograd", r"autograd"),
+    ("hand", r"\bby hand\b|\bhand\b"),
+    ("gd", r"\bgd\b|gradient descent|full[- ]batch"),
+    ("data", r"^data\b"),
+    ("path", r"\bpath\b"),
+)
+
+_LINE_STYLES = ("-", "--", ":", "-.")
+
+
+def method_colour(label: str) -> str | None:
+    """The colour of the method a curve label names, or None if it names none.
+
+    A label that is a key of ``METHOD_COLOURS`` names that method; otherwise the
+    label is searched (case-insensitively) for a method's name, e.g. "GD, best lr"
+    -> "gd", "heavy ball, best lr and beta" -> "momentum", "Adam, lr 0.1" -> "adam",
+    "mini-batch, B = 32" -> "sgd", "reduction='sum'" -> "sum bug".
+
+    Raises:
+        TypeError: ``label`` is not a string.
+    """
+    if not isinstance(label, str):
+        raise TypeError(f"label must be a str, got {type(label).__name__}")
+    text = label.strip().lower()
+    if text in METHOD_COLOURS:
+        return METHOD_COLOURS[text]
+    for method, pattern in _METHOD_PATTERNS:
+        if re.search(pattern, text):
+            return METHOD_COLOURS[method]
+    return None
+
+
+def _method_style(label: str, seen: dict[str, int]) -> dict[str, str]:
+    """Line kwargs for a labelled curve: its method's colour, another line style on repeats."""
+    colour = method_colour(label) if label else None
+    if colour is None:
+        return {}
+    count = seen.get(colour, 0)
+    seen[colour] = count + 1
+    return {"color": colour, "linestyle": _LINE_STYLES[count % len(_LINE_STYLES)]}
 
 
 def _axes(ax: plt.Axes | None, figsize: tuple[float, float] | None = None) -> tuple[plt.Axes, bool]:
@@ -66,13 +148,20 @@ def plot_loss_curve(
     """
     curves = _named(losses, "losses")
     target, owns = _axes(ax)
+    seen: dict[str, int] = {}
     for label, values in curves.items():
         if values.size == 0:
             raise ValueError(f"losses{'[' + repr(label) + ']' if label else ''} is empty")
         if log and np.any(values <= 0):
             raise ValueError("losses must be > 0 on a log scale (log=True)")
         steps = np.arange(start, start + values.size)
-        target.plot(steps, values, marker="o" if values.size <= 30 else None, label=label or None)
+        target.plot(
+            steps,
+            values,
+            marker="o" if values.size <= 30 else None,
+            label=label or None,
+            **_method_style(label, seen),
+        )
     if log:
         target.set_yscale("log")
     target.set_xlabel(xlabel)
@@ -108,7 +197,8 @@ def plot_data_and_lines(
     if xs.shape != ys.shape:
         raise ValueError(f"x and y must have the same length, got {xs.size} and {ys.size}")
     target, owns = _axes(ax)
-    target.scatter(xs, ys, s=70, color="black", zorder=3, label="data")
+    target.scatter(xs, ys, s=70, color=METHOD_COLOURS["data"], zorder=3, label="data")
+    seen: dict[str, int] = {}
     span = xs.max() - xs.min() if xs.size > 1 else 1.0
     grid = np.linspace(min(0.0, xs.min()), xs.max() + 0.1 * span, 200)
     for label, line in (lines or {}).items():
@@ -120,7 +210,7 @@ def plot_data_and_lines(
             values = float(line[0]) * grid + float(line[1])
         else:
             raise TypeError(f"lines[{label!r}] must be a slope, a (w, b) pair or a function, got {line!r}")
-        target.plot(grid, values, label=label)
+        target.plot(grid, values, label=label, **_method_style(str(label), seen))
     target.set_xlabel(xlabel)
     target.set_ylabel(ylabel)
     _finish(target, owns, title=title, legend=True)
@@ -152,17 +242,18 @@ def plot_loss_1d(
     grid = as_float_array(w_values, "w_values", ndim=1)
     curve = np.array([float(as_float_array(loss(float(w)), "loss(w)")) for w in grid])
     target, owns = _axes(ax)
-    target.plot(grid, curve, color="tab:blue", label="loss")
+    target.plot(grid, curve, color="#7F7F7F", label="loss")
     if path is not None:
         steps = as_float_array(path, "path", ndim=1)
         heights = np.array([float(as_float_array(loss(float(w)), "loss(w)")) for w in steps])
-        target.plot(steps, heights, "o", color="tab:red", zorder=3, label="descent path")
+        colour = METHOD_COLOURS["path"]
+        target.plot(steps, heights, "o", color=colour, zorder=3, label="descent path")
         for start in range(steps.size - 1):
             target.annotate(
                 "",
                 xy=(steps[start + 1], heights[start + 1]),
                 xytext=(steps[start], heights[start]),
-                arrowprops={"arrowstyle": "->", "color": "tab:red", "lw": 1.5},
+                arrowprops={"arrowstyle": "->", "color": colour, "lw": 1.5},
             )
     target.set_xlabel(xlabel)
     target.set_ylabel(ylabel)
@@ -217,15 +308,24 @@ def plot_loss_contours(
         contour_levels = np.geomspace(low, values.max(), levels)
     else:
         contour_levels = np.linspace(values.min(), values.max(), levels)
-    target.contour(grid1, grid2, values, levels=contour_levels, cmap="viridis", linewidths=1.2)
+    log_scale = log_levels and contour_levels[0] > 0
+    norm = LogNorm(contour_levels[0], contour_levels[-1]) if log_scale else None
+    shown = np.maximum(values, contour_levels[0]) if log_scale else values  # no 0 on a log scale
+    contours = target.contour(
+        grid1, grid2, shown, levels=contour_levels, cmap="viridis", norm=norm, linewidths=1.2
+    )
+    target.figure.colorbar(contours, ax=target, label="loss")
+    seen: dict[str, int] = {}
     for label, points in (paths or {}).items():
         route = as_float_array(points, f"paths[{label!r}]", ndim=2)
         if route.shape[1] != 2:
             raise ValueError(f"paths[{label!r}] must have shape (steps, 2), got {route.shape}")
-        target.plot(route[:, 0], route[:, 1], "o-", markersize=4, linewidth=1.8, label=label)
+        style = _method_style(str(label), seen)
+        target.plot(route[:, 0], route[:, 1], marker="o", markersize=4, linewidth=1.8, label=label, **style)
     if minimum is not None:
         point = as_float_array(minimum, "minimum", ndim=1)
-        target.plot(point[0], point[1], "*", color="black", markersize=16, label="minimum")
+        colour = METHOD_COLOURS["least squares"]
+        target.plot(point[0], point[1], "*", color=colour, markersize=16, label="minimum")
     target.set_xlabel(xlabel)
     target.set_ylabel(ylabel)
     _finish(target, owns, title=title, legend=bool(paths) or minimum is not None)
@@ -270,9 +370,17 @@ def plot_series(
                 raise ValueError(f"series[{label!r}]: {axis} values must be > 0 on a log axis")
         checked[str(label)] = (xs, ys)
     target, owns = _axes(ax)
+    seen: dict[str, int] = {}
     for label, (xs, ys) in checked.items():
-        fmt = (styles or {}).get(label, "-")
-        target.plot(xs, ys, fmt, label=label)
+        style = _method_style(label, seen)
+        if label in (styles or {}):  # the caller chose the style: keep it
+            fmt = styles[label]
+            style.pop("linestyle", None)
+            if any(letter in fmt for letter in "bgrcmykw"):
+                style.pop("color", None)
+            target.plot(xs, ys, fmt, label=label, **style)
+        else:
+            target.plot(xs, ys, label=label, **{"linestyle": "-", **style})
     if log_x:
         target.set_xscale("log")
     if log_y:
@@ -452,8 +560,9 @@ def plot_scaling(
         if label not in data:
             raise ValueError(f"anchor must be one of {list(data)}, got {label!r}")
     target, owns = _axes(ax)
+    seen: dict[str, int] = {}
     for label, (sizes, costs) in data.items():
-        target.plot(sizes, costs, marker="o", label=label)
+        target.plot(sizes, costs, marker="o", label=label, **_method_style(label, seen))
     for slope, label in anchors.items():
         span = np.geomspace(data[label][0].min(), data[label][0].max(), 50)
         x_end, y_end = data[label][0][-1], data[label][1][-1]
