@@ -29,11 +29,19 @@ README_END = "<!-- contents:end -->"
 SKIP = {"slideshow": {"slide_type": "skip"}}
 
 
+TIME_LINE = re.compile(r"^\*\*Time:\*\*\s*core\s+(?P<core>.+?)\s*·\s*deep dives\s+(?P<deep>.+?)\s*$")
+MATHS_LINE = re.compile(r"^\*\*Maths:\*\*\s*(?P<maths>.+?)\s*$")
+MISSING = "?"
+
+
 @dataclass(frozen=True)
 class Entry:
     path: Path
     title: str
     summary: str
+    core_time: str = MISSING
+    deep_time: str = MISSING
+    maths: str = MISSING
 
     @property
     def number(self) -> str:
@@ -59,7 +67,16 @@ def describe(path: Path, notebook: nbformat.NotebookNode) -> Entry:
             if line.startswith("# "):
                 rest = [x for x in lines[i + 1 :] if x and not x.startswith("#")]
                 summary = rest[0].strip("*_ ") if rest else ""
-                return Entry(path, line[2:].strip(), summary)
+                times = next((m for x in rest if (m := TIME_LINE.match(x))), None)
+                maths = next((m for x in rest if (m := MATHS_LINE.match(x))), None)
+                return Entry(
+                    path,
+                    line[2:].strip(),
+                    summary,
+                    core_time=times["core"] if times else MISSING,
+                    deep_time=times["deep"] if times else MISSING,
+                    maths=maths["maths"] if maths else MISSING,
+                )
     raise SystemExit(f"{path.relative_to(ROOT)}: no '# ' title heading in a markdown cell")
 
 
@@ -76,9 +93,46 @@ def nav_source(entries: list[Entry], index: int) -> str:
 
 
 def contents_rows(entries: list[Entry]) -> list[str]:
-    rows = ["| # | Notebook | What it covers |", "|---|---|---|"]
-    rows += [f"| {e.number} | [{e.short_title}]({{prefix}}{e.path.name}) | {e.summary} |" for e in entries]
+    """The contents table: what each notebook covers, its times (core, optional deep dives), its maths."""
+    rows = [
+        "| # | Notebook | What it covers | Core | Deep dives (optional) | Maths |",
+        "|---|---|---|---|---|---|",
+    ]
+    rows += [
+        f"| {e.number} | [{e.short_title}]({{prefix}}{e.path.name}) | {e.summary} "
+        f"| {e.core_time} | {e.deep_time} | {e.maths} |"
+        for e in entries
+    ]
     return rows
+
+
+def total_minutes(entries: list[Entry], attribute: str) -> int | None:
+    """Sum of '<N> min' times, or None when any notebook does not state one."""
+    total = 0
+    for entry in entries:
+        found = re.fullmatch(r"(\d+)\s*min", getattr(entry, attribute))
+        if getattr(entry, attribute) == "none":
+            continue
+        if not found:
+            return None
+        total += int(found[1])
+    return total
+
+
+def totals_line(entries: list[Entry]) -> str:
+    core, deep = total_minutes(entries, "core_time"), total_minutes(entries, "deep_time")
+    if core is None or deep is None:
+        return ""
+
+    def hours(minutes: int) -> str:
+        return f"{minutes // 60} h {minutes % 60:02d} min"
+
+    return (
+        f"\n\nIn all: the core path takes about **{hours(core)}**; the optional deep dives add "
+        f"about {hours(deep)}. Look up any term in the [glossary]({{prefix}}glossary.md); the "
+        f"[cheat sheet]({{prefix}}cheat_sheet.md) puts the training step side by side in NumPy, "
+        f"autograd, `torch.optim` with `nn.Module`, and a `DataLoader`."
+    )
 
 
 def set_generated(notebook: nbformat.NotebookNode, kind: str, source: str, position: int) -> None:
@@ -110,7 +164,7 @@ def update(check: bool) -> list[str]:
         set_generated(notebook, "navigation-top", links, 0)
         set_generated(notebook, "navigation-bottom", "---\n" + links, -1)
         if entry.path.name == START:
-            table = "\n".join(contents_rows(numbered)).replace("{prefix}", "")
+            table = ("\n".join(contents_rows(numbered)) + totals_line(entries)).replace("{prefix}", "")
             contents = next((c for c in notebook.cells if c.metadata.get("generated") == "contents"), None)
             if contents is None:
                 raise SystemExit(f"{START}: add a markdown cell with metadata generated='contents' where the contents go")
@@ -125,7 +179,7 @@ def update(check: bool) -> list[str]:
         raise SystemExit(f"README.md: the markers {README_BEGIN!r} and {README_END!r} are missing")
     head, rest = readme.split(README_BEGIN, 1)
     _, tail = rest.split(README_END, 1)
-    table = "\n".join(contents_rows(entries)).replace("{prefix}", "notebooks/")
+    table = ("\n".join(contents_rows(entries)) + totals_line(entries)).replace("{prefix}", "notebooks/")
     new_readme = f"{head}{README_BEGIN}\n{table}\n{README_END}{tail}"
     if new_readme != readme:
         stale.append("README.md")
