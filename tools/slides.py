@@ -14,7 +14,12 @@ code cells are ``-``, ``fragment``, ``subslide`` or ``skip``; generated navigati
 reveal.js (from the pinned ``sphinx-revealjs`` wheel) and MathJax 2 (from the
 pinned ``jupyter-server-mathjax`` wheel) are copied to ``assets/`` next to the
 decks and referenced by relative URLs; figures are embedded as data URIs. No
-CDN, no require.js, no jQuery. Running it twice changes no byte.
+CDN, no require.js, no jQuery. Running it twice changes no byte. The slide is
+1280 x 720 (any 16:9 screen scales it) and code never wraps: an 88-character line
+fits every code and output block. An exercise's solution (a cell tagged
+``solution``) is a fragment of its own: the stub and the check show first, the
+solution on the next click. A live widget's output shows its still figure.
+Speaker notes (``notes`` cells) are reveal's notes: press ``s`` for the speaker view.
 """
 
 from __future__ import annotations
@@ -190,10 +195,18 @@ MathJax.Hub.Config({
 {%- endblock html_head_js_mathjax -%}
 {%- block html_head_css -%}
 <style type="text/css">
-/* a projector is 960 x 700: wrap long code lines, keep figures on the slide, let a tall slide scroll */
-.reveal .jp-InputArea-editor pre, .reveal .jp-OutputArea-output pre { white-space: pre-wrap; overflow-wrap: anywhere; }
-.reveal .jp-OutputArea-output img { max-height: 420px; width: auto; max-width: 100%; }
+/* The slide is a 16:9 projector's 1280 x 720 (reveal scales it to the screen: x1.5 at
+   1920 x 1080). Code and outputs never wrap: a notebook line of 88 characters (ruff's
+   limit, notebooks/ruff.toml) is 88 x 0.6 x 21px = 1109px of the block's 1250px. */
+:root { --jp-code-font-size: 21px; --jp-code-line-height: 1.35; }
+.reveal div.highlight > pre, .reveal div.jp-OutputArea-output > pre {
+    font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, "Liberation Mono", monospace;
+    font-size: var(--jp-code-font-size); line-height: var(--jp-code-line-height);
+    white-space: pre; overflow-wrap: normal; word-break: normal; overflow-x: auto; width: 100%;
+}
+.reveal .jp-OutputArea-output img { max-height: 460px; width: auto; max-width: 100%; }
 .reveal .slides > section > section { max-height: {{ reveal_height }}px; overflow-y: auto; }
+</style>
 </style>
 {%- endblock html_head_css -%}
 {%- block footer_js -%}
@@ -203,7 +216,7 @@ MathJax.Hub.Config({
 Reveal.initialize({
     controls: true, progress: true, history: true, hash: true,
     transition: "{{ reveal_transition }}", slideNumber: "{{ reveal_number }}",
-    width: {{ reveal_width }}, height: {{ reveal_height }},
+    width: {{ reveal_width }}, height: {{ reveal_height }}, margin: 0.03,
     plugins: [RevealNotes]
 });
 Reveal.on("slidechanged", function (event) {
@@ -214,18 +227,69 @@ Reveal.on("slidechanged", function (event) {
 """
 
 
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDTH, HEIGHT = 1280, 720  # a 16:9 projector; reveal scales the slide to any 16:9 screen
+
+
+def is_solution(cell: nbformat.NotebookNode) -> bool:
+    return "solution" in cell.metadata.get("tags", [])
+
+
+def prepare_for_deck(notebook: nbformat.NotebookNode) -> None:
+    """Before reveal's grouping: a solution is a fragment (it appears on a click); a live
+    widget, which a static deck cannot run, leaves its still figure in its place."""
+    for cell in notebook.cells:
+        if is_solution(cell):
+            cell.metadata.setdefault("slideshow", {})["slide_type"] = "fragment"
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if WIDGET_VIEW in data and len(data) > 1:
+                del data[WIDGET_VIEW]
+
+
+def solution_fragment_alone(notebook: nbformat.NotebookNode) -> None:
+    """After reveal's grouping: close each solution's fragment right after the solution, so
+    the cells that follow it on the slide (the exercise's check) show from the start."""
+    cells = notebook.cells
+    for index, cell in enumerate(cells):
+        meta = cell.metadata
+        if not (is_solution(cell) and meta.get("fragment_start")) or meta.get("fragment_end"):
+            continue
+        end = next(i for i in range(index + 1, len(cells)) if cells[i].metadata.get("fragment_end"))
+        cells[end].metadata["fragment_end"] = False
+        meta["fragment_end"] = True
+
+
 def exporter():
     from jinja2 import DictLoader
     from nbconvert import SlidesExporter
+    from nbconvert.preprocessors import Preprocessor
 
-    return SlidesExporter(
+    class Run(Preprocessor):
+        def __init__(self, function, **kwargs):
+            super().__init__(**kwargs)
+            self.function = function
+
+        def preprocess(self, nb, resources):
+            self.function(nb)
+            return nb, resources
+
+    export = SlidesExporter(
         extra_loaders=[DictLoader({"course_slides.html.j2": TEMPLATE})],
         template_file="course_slides.html.j2",
         reveal_url_prefix="assets/reveal",
         reveal_theme=THEME,
         reveal_number="c/t",
+        reveal_width=str(WIDTH),
+        reveal_height=str(HEIGHT),
+        exclude_input_prompt=True,  # "In [3]:" costs a sixth of the width
+        exclude_output_prompt=True,
         embed_images=True,
     )
+    # user preprocessors run before the template's (reveal's grouping); append one after it
+    export._preprocessors.insert(0, Run(prepare_for_deck, enabled=True))
+    export.register_preprocessor(Run(solution_fragment_alone), enabled=True)
+    return export
 
 
 def build(paths: list[Path], out: Path) -> list[Path]:
