@@ -13,7 +13,7 @@ LAB_ARGS ?=
 LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .DEFAULT_GOAL := help
-.PHONY: help install lab test lint unit nbval nav regen speed slides student clean
+.PHONY: help install lab test lint unit nbval nav regen speed slides site student clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 10
@@ -37,7 +37,7 @@ test: install  ## every check: lint, navigation, unit tests, strict nbval
 lint: install  ## ruff over helpers, tests, tools and notebooks
 	@echo "== ruff"; $(VENV)/bin/ruff check helpers tests tools notebooks
 
-unit: install  ## pytest: helpers unit tests, notebook hygiene, tools, browser tests (with coverage of helpers)
+unit: install  ## pytest: helpers unit tests, notebook hygiene, tools, browser tests, the website build (with coverage of helpers)
 	@echo "== unit tests"; $(PY) -m pytest tests -n 2 --cov=helpers --cov-report=term:skip-covered
 
 nbval: install  ## strict nbval: every recorded output must reproduce (notebooks in parallel)
@@ -54,6 +54,9 @@ speed: install  ## time strict nbval against the floor: a fresh kernel per noteb
 
 slides: install  ## one offline reveal.js deck per notebook in build/slides/ (opens from file://, no network)
 	$(PY) tools/slides.py build
+
+site: install  ## the course as a static website in build/site/ (recorded outputs, no solutions; opens from file://)
+	$(PY) tools/site.py $(SITE_ARGS)
 
 student: install  ## student copies (no solutions, no outputs) in build/student/ and build/student.zip
 	$(PY) tools/student.py
