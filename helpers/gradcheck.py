@@ -134,7 +134,8 @@ def check_gradient(
     scale = np.maximum(np.abs(claimed) + np.abs(estimate), 1e-12)
     wrong = np.abs(claimed - estimate) / scale > tolerance
     lines = [
-        f"{name} does not match central differences (h={h:g}): "
+        # two lines, so that each fits 88 columns on a slide
+        f"{name} does not match central differences (h={h:g}):",
         f"relative error {error:.3e} > tolerance {tolerance:.0e}",
         f"{'entry':>10} | {name[:14]:>14} | {'numerical':>14} | {'difference':>11}",
     ]

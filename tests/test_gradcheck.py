@@ -73,6 +73,9 @@ def test_check_gradient_reports_the_wrong_entries():
     message = str(info.value)
     assert "dL/dw does not match" in message
     assert "(1,)" in message and "(0,)" not in message
+    # the message is read on a slide: every line fits 88 columns with the class name
+    lines = f"GradientMismatchError: {message}".splitlines()
+    assert max(len(line) for line in lines) <= 88, lines
 
 
 def test_check_gradient_scalar_mismatch_message():
