@@ -46,7 +46,7 @@ def test_train_slope_stub_is_not_attempted(capsys):
     ids=["sum-reduction", "no-zero-grad", "one-step-short"],
 )
 def test_train_slope_rejects_wrong_loops(wrong):
-    with pytest.raises(ExerciseFailed, match="train_slope: expected"):
+    with pytest.raises(ExerciseFailed, match="train_slope: wrong"):
         check_train_slope(wrong)
 
 
@@ -96,7 +96,7 @@ def test_nesterov_rejects_wrong_optimizers(options):
         def __init__(self, params, lr, momentum):
             super().__init__(params, lr, momentum, **options)
 
-    with pytest.raises(ExerciseFailed, match="NesterovSGD: expected"):
+    with pytest.raises(ExerciseFailed, match="NesterovSGD: wrong"):
         check_nesterov_sgd(Wrong)
 
 

@@ -55,7 +55,7 @@ def test_train_rejects_an_unseeded_model():
 
 
 def test_train_rejects_a_wrong_learning_rate_and_a_non_module():
-    with pytest.raises(ExerciseFailed, match="train: expected"):
+    with pytest.raises(ExerciseFailed, match="train: wrong"):
         check_train(lambda seed, epochs, lr: train(seed, epochs, 2 * lr))
     with pytest.raises(ExerciseFailed, match="must return an nn.Module"):
         check_train(lambda seed, epochs, lr: [1.0, 2.0])
@@ -95,8 +95,8 @@ def test_affine_stub_is_not_attempted(capsys):
 @pytest.mark.parametrize(
     ("options", "match"),
     [
-        ({"transpose": False}, "Affine: expected"),
-        ({"bias": False}, "Affine: expected"),
+        ({"transpose": False}, "Affine: wrong"),
+        ({"bias": False}, "Affine: wrong"),
         ({"register": False}, "expected parameters"),
     ],
     ids=["no-transpose", "no-bias", "plain-tensors"],

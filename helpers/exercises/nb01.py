@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from helpers.exercises.core import check_function
+from helpers.exercises.core import Exercise, Mistake, check_function
 
 #: (X, y) data sets: the blog's single example, the notebook's four points, and noisy data.
 DATASETS = [
@@ -15,6 +15,28 @@ DATASETS = [
     (np.array([1.0, 2.0, 3.0, 4.0]), np.array([2.0, 4.0, 6.0, 8.0])),
     (np.array([1.0, 2.0, 3.0]), np.array([2.5, 3.5, 6.5])),
 ]
+
+MSE = Exercise(
+    "mse",
+    hints=(
+        "one error per example, each squared; then one number for the whole data set: which average?",
+        "the notebook compared three losses: the MEAN squared error divides the sum of squares by N, "
+        "with no factor 1/2.",
+        "np.mean((w * X - y) ** 2)",
+    ),
+    mistakes=(
+        Mistake(lambda w, X, y: np.sum((w * X - y) ** 2),
+                "the sum of squares, not their mean: this loss grows with the number of examples"),
+        Mistake(lambda w, X, y: 0.5 * np.mean((w * X - y) ** 2),
+                "one-half of the MSE: that is the variant the notebook compared, not the MSE"),
+        Mistake(lambda w, X, y: np.mean(w * X - y) ** 2,
+                "the mean is taken before squaring: errors of opposite signs cancel"),
+        Mistake(lambda w, X, y: np.mean(np.abs(w * X - y)),
+                "the mean absolute error, not the mean squared error"),
+        Mistake(lambda w, X, y: np.mean((X - y) ** 2),
+                "w is not used: the prediction is the model's output w * x, not x itself"),
+    ),
+)
 
 
 def check_mse(mse: Callable[[float, Any, Any], float]) -> None:
@@ -28,10 +50,30 @@ def check_mse(mse: Callable[[float, Any, Any], float]) -> None:
         return float(np.dot(residual, residual)) / len(X)
 
     cases = [(w, X, y) for X, y in DATASETS for w in (0.0, 1.0, 2.5)]
-    return check_function(
-        "mse", mse, reference, cases,
-        hint="predict w * X, subtract y, square each error, then take the MEAN (not the sum, no 1/2).",
-    )
+    return check_function(MSE, mse, reference, cases)
+
+
+MINIMIZING_W = Exercise(
+    "minimizing_w",
+    hints=(
+        "the lowest point of a parabola a w^2 - 2 b w + c is where its slope is zero.",
+        "set the derivative 2 a w - 2 b to zero, with a = mean(x^2) and b = mean(x y) from the "
+        "formula above the exercise.",
+        "np.mean(X * y) / np.mean(X**2)",
+    ),
+    mistakes=(
+        Mistake(lambda X, y: np.mean(y) / np.mean(X),
+                "mean(y) / mean(x) only works when every point lies on one line through 0"),
+        Mistake(lambda X, y: np.mean(y / X),
+                "the average of the slopes y/x weighs every point equally; the squared error does not"),
+        Mistake(lambda X, y: np.mean(X**2) / np.mean(X * y),
+                "the fraction is upside down"),
+        Mistake(lambda X, y: np.mean(X * y) / (2 * np.mean(X**2)),
+                "a factor 2 too many in the denominator: the 2 in 2 a w - 2 b cancels"),
+        Mistake(lambda X, y: np.mean(X * y) / np.mean(X) ** 2,
+                "mean(x)^2 is not mean(x^2): square first, then average"),
+    ),
+)
 
 
 def check_minimizing_w(minimizing_w: Callable[[Any, Any], float]) -> None:
@@ -41,8 +83,4 @@ def check_minimizing_w(minimizing_w: Callable[[Any, Any], float]) -> None:
         solution, *_ = np.linalg.lstsq(X.reshape(-1, 1), y, rcond=None)
         return float(solution[0])
 
-    return check_function(
-        "minimizing_w", minimizing_w, reference, DATASETS,
-        hint="the MSE is a parabola a w^2 - 2 b w + c with a = mean(x^2) and b = mean(x y): "
-        "its lowest point is w = b / a (not mean(y) / mean(x)).",
-    )
+    return check_function(MINIMIZING_W, minimizing_w, reference, DATASETS)

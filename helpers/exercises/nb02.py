@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from helpers.exercises.core import check_function
+from helpers.exercises.core import Exercise, Mistake, check_function
 from helpers.gradcheck import numerical_gradient
 
 DATASETS = [
@@ -23,6 +23,29 @@ FUNCTIONS: list[tuple[str, Callable[[float], float]]] = [
     ("mean((w*x - y)**4)", lambda w: float(np.mean((w * DATASETS[1][0] - DATASETS[1][1]) ** 4))),
 ]
 
+MSE_GRADIENT = Exercise(
+    "mse_gradient",
+    hints=(
+        "differentiate one squared error with the chain rule, then average over the examples.",
+        "one example gives 2 (w x - y) x; the loss is a MEAN, so its gradient is the mean of those "
+        "terms, not their sum (the Gradients Example's np.dot(...) pitfall).",
+        "np.mean(2 * X * (w * X - y))",
+    ),
+    mistakes=(
+        Mistake(lambda w, X, y: np.dot(2 * X, w * X - y).mean(),
+                "a sum over the examples, not a mean: np.dot adds the terms up, and .mean() of "
+                "that one number changes nothing (the Gradients Example's Part 1 pitfall)"),
+        Mistake(lambda w, X, y: np.mean((w * X - y) ** 2),
+                "this is the loss itself, not its derivative with respect to w"),
+        Mistake(lambda w, X, y: np.mean(2 * X * (y - w * X)),
+                "the sign is flipped: differentiate (prediction - target), not (target - prediction)"),
+        Mistake(lambda w, X, y: np.mean(X * (w * X - y)),
+                "the factor 2 from the square is missing"),
+        Mistake(lambda w, X, y: np.mean(2 * (w * X - y)),
+                "the inner derivative x is missing: d(w x - y)/dw = x"),
+    ),
+)
+
 
 def check_mse_gradient(mse_gradient: Callable[[float, Any, Any], float]) -> None:
     """Check ``mse_gradient(w, X, y)`` = d/dw mean((w X - y)^2) against central finite differences."""
@@ -31,11 +54,28 @@ def check_mse_gradient(mse_gradient: Callable[[float, Any, Any], float]) -> None
         return float(numerical_gradient(lambda v: np.mean((v * X - y) ** 2), w)[()])
 
     cases = [(w, X, y) for X, y in DATASETS for w in (0.0, 1.0, 2.5)]
-    return check_function(
-        "mse_gradient", mse_gradient, reference, cases, rtol=1e-6, atol=1e-6,
-        hint="dL/dw = mean(2 * X * (w * X - y)): a MEAN over examples (np.dot(...) alone is a sum), "
-        "with the factor 2 and the sign of (prediction - target).",
-    )
+    return check_function(MSE_GRADIENT, mse_gradient, reference, cases, rtol=1e-6, atol=1e-6)
+
+
+CENTRAL_DIFFERENCE = Exercise(
+    "central_difference",
+    hints=(
+        "a forward difference looks only to the right of w; a central one looks both ways.",
+        "evaluate f at w + h and at w - h; the slope between them divides by the distance between "
+        "those two points.",
+        "(f(w + h) - f(w - h)) / (2 * h)",
+    ),
+    mistakes=(
+        Mistake(lambda f, w, h: (f(w + h) - f(w)) / h,
+                "a forward difference: it looks to one side only, so its error is of order h, not h^2"),
+        Mistake(lambda f, w, h: (f(w + h) - f(w - h)) / h,
+                "the two points are 2h apart, not h: the slope is twice too large"),
+        Mistake(lambda f, w, h: (f(w - h) - f(w + h)) / (2 * h),
+                "the difference is taken the wrong way round: the sign is flipped"),
+        Mistake(lambda f, w, h: (f(w + h) - f(w - h)) / 2 * h,
+                "operator precedence: / 2 * h multiplies by h instead of dividing by 2h"),
+    ),
+)
 
 
 def check_central_difference(central_difference: Callable[[Callable[[float], float], float, float], float]) -> None:
@@ -47,16 +87,13 @@ def check_central_difference(central_difference: Callable[[Callable[[float], flo
     """
     functions = dict(FUNCTIONS)
 
-    def student(label: str, w: float, h: float) -> float:
-        return central_difference(functions[label], w, h)
+    def adapt(answer: Callable[..., Any]) -> Callable[[str, float, float], Any]:
+        return lambda f, w, h: answer(functions[f], w, h)
 
-    def reference(label: str, w: float, h: float) -> float:
-        return float(numerical_gradient(functions[label], w, h=h, method="central")[()])
+    def reference(f: str, w: float, h: float) -> float:
+        return float(numerical_gradient(functions[f], w, h=h, method="central")[()])
 
-    if not callable(central_difference):
-        return check_function("central_difference", central_difference, reference, [("w**3", 0.0, 1e-3)])
     cases = [(label, w, h) for label in functions for w, h in ((0.5, 1e-2), (1.5, 1e-3), (-1.0, 1e-3))]
     return check_function(
-        "central_difference", student, reference, cases, rtol=1e-9, atol=1e-9,
-        hint="step to both sides: (f(w + h) - f(w - h)) / (2 * h); the two points are 2h apart.",
+        CENTRAL_DIFFERENCE, central_difference, reference, cases, rtol=1e-9, atol=1e-9, adapt=adapt, factors={}
     )

@@ -14,16 +14,20 @@ import numpy as np
 
 from helpers.curvature import least_squares
 from helpers.descent import mse
-from helpers.exercises.core import check_function
+from helpers.exercises.core import Exercise, Mistake, check_function
 from helpers.gradcheck import numerical_gradient
 
 #: The data of the course's one-weight examples, plus one with a negative entry.
 CASES = [
-    (np.array([2.0]),),  # seed 000, one example
-    (np.array([1.0, 2.0, 3.0]),),  # seed 000, the batch
-    (np.array([1.0, 2.0, 3.0, 4.0]),),  # seed 001
+    (np.array([2.0]),),  # the blog walkthrough, one example
+    (np.array([1.0, 2.0, 3.0]),),  # the blog walkthrough, the batch
+    (np.array([1.0, 2.0, 3.0, 4.0]),),  # the Gradients Example notebook
     (np.array([0.5, -1.5, 3.0]),),
 ]
+
+
+#: N, the number of examples, for the diagnosis of a sum where a mean is asked.
+_N = {"N": lambda case: float(len(case[0]))}
 
 
 def _curvature_by_finite_differences(x: np.ndarray) -> float:
@@ -33,6 +37,28 @@ def _curvature_by_finite_differences(x: np.ndarray) -> float:
     return (mse(x, y, 1.0 + h) - 2.0 * mse(x, y, 1.0) + mse(x, y, 1.0 - h)) / h**2
 
 
+MAX_STABLE_LEARNING_RATE = Exercise(
+    "max_stable_learning_rate",
+    hints=(
+        "the bound comes from the curvature L'' of the loss: each step multiplies the distance to "
+        "the minimum by (1 - lr L''). When does that factor stay between -1 and 1?",
+        "first compute the curvature: differentiate mean((w x - y)^2) twice with respect to w "
+        "(it does not depend on y); then solve |1 - lr L''| < 1 for lr.",
+        "2 / (2 * np.mean(x**2)), i.e. 2 / L'' with L'' = 2 mean(x^2)",
+    ),
+    mistakes=(
+        Mistake(lambda x: 1 / (2 * np.mean(x**2)),
+                "this rate reaches the minimum in one step; larger rates still converge, by overshooting"),
+        Mistake(lambda x: 2 / np.mean(x**2),
+                "the curvature is off by a factor 2: the second derivative of (w x - y)^2 is not x^2"),
+        Mistake(lambda x: 2 / (2 * np.sum(x**2)),
+                "the curvature uses a sum over the examples; the loss is a mean"),
+        Mistake(lambda x: 2 / (2 * np.mean(x) ** 2),
+                "mean(x)^2 is not mean(x^2): square first, then average"),
+    ),
+)
+
+
 def check_max_stable_learning_rate(max_stable_learning_rate: Callable[[np.ndarray], Any]) -> None:
     """Check ``max_stable_learning_rate(x)`` = 2 / L'' for the MSE of ``w * x``, against finite differences."""
 
@@ -40,9 +66,30 @@ def check_max_stable_learning_rate(max_stable_learning_rate: Callable[[np.ndarra
         return 2.0 / _curvature_by_finite_differences(x)
 
     return check_function(
-        "max_stable_learning_rate", max_stable_learning_rate, reference, CASES, rtol=1e-5,
-        hint="the bound is 2 / L'', and the MSE's second derivative is L'' = 2 * mean(x**2).",
+        MAX_STABLE_LEARNING_RATE, max_stable_learning_rate, reference, CASES, rtol=1e-5, factors=_N
     )
+
+
+ONE_STEP_LEARNING_RATE = Exercise(
+    "one_step_learning_rate",
+    hints=(
+        "one step multiplies the distance to the minimum by (1 - lr L''): which lr makes the "
+        "distance vanish at once?",
+        "make (1 - lr L'') zero, with the curvature L'' of mean((w x - y)^2) (its second "
+        "derivative in w).",
+        "1 / (2 * np.mean(x**2)), i.e. 1 / L''",
+    ),
+    mistakes=(
+        Mistake(lambda x: 2 / (2 * np.mean(x**2)),
+                "this is the stability bound: at that rate the error flips sign every step and never shrinks"),
+        Mistake(lambda x: 2 * np.mean(x**2),
+                "this is the curvature L'' itself, not the learning rate that goes with it"),
+        Mistake(lambda x: 1 / (2 * np.sum(x**2)),
+                "the curvature uses a sum over the examples; the loss is a mean"),
+        Mistake(lambda x: 1 / (2 * np.mean(x) ** 2),
+                "mean(x)^2 is not mean(x^2): square first, then average"),
+    ),
+)
 
 
 def check_one_step_learning_rate(one_step_learning_rate: Callable[[np.ndarray], Any]) -> None:
@@ -55,7 +102,4 @@ def check_one_step_learning_rate(one_step_learning_rate: Callable[[np.ndarray], 
         slope = float(numerical_gradient(lambda w: mse(x, y, w), w0)[()])
         return (w0 - w_star) / slope
 
-    return check_function(
-        "one_step_learning_rate", one_step_learning_rate, reference, CASES, rtol=1e-5,
-        hint="one step multiplies the error w - w* by (1 - lr * L''); make that factor zero.",
-    )
+    return check_function(ONE_STEP_LEARNING_RATE, one_step_learning_rate, reference, CASES, rtol=1e-5, factors=_N)
