@@ -57,7 +57,7 @@ _METHOD_PATTERNS: tuple[tuple[str, str], ...] = (
     ("adam", r"\badam\b"),
     ("momentum", r"momentum|heavy[- ]ball|polyak"),
     ("least squares", r"least[- ]squares|lstsq|closed form"),
-    ("sgd", r"mini-?batch|\bsgd\b(?!,? ?mean)|stochastic"),
+    ("sgd", r"mini-?batch|\bsgd\b|stochastic"),
     ("autograd", r"autograd"),
     ("hand", r"\bby hand\b|\bhand\b"),
     ("gd", r"\bgd\b|gradient descent|full[- ]batch"),
@@ -90,11 +90,33 @@ def method_colour(label: str) -> str | None:
     return None
 
 
-def _method_style(label: str, seen: dict[str, int]) -> dict[str, str]:
-    """Line kwargs for a labelled curve: its method's colour, another line style on repeats."""
+# Colours for curves that name no method, in a figure that also has method curves:
+# the palette's colours not taken by a method already drawn, in this order.
+_FREE_ORDER = ("bluish green", "reddish purple", "sky blue", "orange", "vermillion", "blue")
+
+
+class _Palette(dict):
+    """Per-figure bookkeeping: how often each colour was used, and colours still free."""
+
+    def __init__(self, labels: Any) -> None:
+        super().__init__()
+        names = [str(label) for label in labels]
+        taken = {method_colour(name) for name in names if name} - {None}
+        self.any_method = bool(taken)
+        self.free = [OKABE_ITO[n] for n in _FREE_ORDER if OKABE_ITO[n] not in taken]
+
+
+def _method_style(label: str, seen: _Palette) -> dict[str, str]:
+    """Line kwargs for a labelled curve: its method's colour, another line style on repeats.
+
+    A curve that names no method keeps matplotlib's colour cycle, unless the figure also
+    has method curves: then it takes a palette colour no method in the figure uses.
+    """
     colour = method_colour(label) if label else None
     if colour is None:
-        return {}
+        if not seen.any_method or not seen.free:
+            return {}
+        colour = seen.free.pop(0)
     count = seen.get(colour, 0)
     seen[colour] = count + 1
     return {"color": colour, "linestyle": _LINE_STYLES[count % len(_LINE_STYLES)]}
@@ -148,7 +170,7 @@ def plot_loss_curve(
     """
     curves = _named(losses, "losses")
     target, owns = _axes(ax)
-    seen: dict[str, int] = {}
+    seen = _Palette(curves)
     for label, values in curves.items():
         if values.size == 0:
             raise ValueError(f"losses{'[' + repr(label) + ']' if label else ''} is empty")
@@ -198,7 +220,7 @@ def plot_data_and_lines(
         raise ValueError(f"x and y must have the same length, got {xs.size} and {ys.size}")
     target, owns = _axes(ax)
     target.scatter(xs, ys, s=70, color=METHOD_COLOURS["data"], zorder=3, label="data")
-    seen: dict[str, int] = {}
+    seen = _Palette(lines or {})
     span = xs.max() - xs.min() if xs.size > 1 else 1.0
     grid = np.linspace(min(0.0, xs.min()), xs.max() + 0.1 * span, 200)
     for label, line in (lines or {}).items():
@@ -315,7 +337,7 @@ def plot_loss_contours(
         grid1, grid2, shown, levels=contour_levels, cmap="viridis", norm=norm, linewidths=1.2
     )
     target.figure.colorbar(contours, ax=target, label="loss")
-    seen: dict[str, int] = {}
+    seen = _Palette(paths or {})
     for label, points in (paths or {}).items():
         route = as_float_array(points, f"paths[{label!r}]", ndim=2)
         if route.shape[1] != 2:
@@ -370,7 +392,7 @@ def plot_series(
                 raise ValueError(f"series[{label!r}]: {axis} values must be > 0 on a log axis")
         checked[str(label)] = (xs, ys)
     target, owns = _axes(ax)
-    seen: dict[str, int] = {}
+    seen = _Palette(checked)
     for label, (xs, ys) in checked.items():
         style = _method_style(label, seen)
         if label in (styles or {}):  # the caller chose the style: keep it
@@ -560,7 +582,7 @@ def plot_scaling(
         if label not in data:
             raise ValueError(f"anchor must be one of {list(data)}, got {label!r}")
     target, owns = _axes(ax)
-    seen: dict[str, int] = {}
+    seen = _Palette(data)
     for label, (sizes, costs) in data.items():
         target.plot(sizes, costs, marker="o", label=label, **_method_style(label, seen))
     for slope, label in anchors.items():

@@ -138,3 +138,19 @@ def test_loss_1d_path_is_drawn_in_the_path_colour():
     fig, ax = plt.subplots()
     plots.plot_loss_1d(lambda w: (w - 2) ** 2, np.linspace(0, 3, 11), path=[0.0, 1.0], ax=ax)
     assert _colours(ax)["descent path"] == METHOD_COLOURS["path"]
+
+
+def test_a_curve_naming_no_method_next_to_method_curves_takes_a_free_colour():
+    fig, ax = plt.subplots()
+    plots.plot_loss_curve({"GD": [2.0, 1.0], "broadcast": [2.0, 1.5], "other": [2.0, 1.8]}, ax=ax)
+    colours = _colours(ax)
+    assert colours["GD"] == METHOD_COLOURS["gd"]
+    assert colours["broadcast"] in OKABE_ITO.values() and colours["other"] in OKABE_ITO.values()
+    assert len({colours["GD"], colours["broadcast"], colours["other"]}) == 3
+
+
+def test_curves_naming_no_method_keep_the_colour_cycle():
+    fig, ax = plt.subplots()
+    plots.plot_loss_curve({"train": [2.0, 1.0], "validation": [2.0, 1.5]}, ax=ax)
+    cycle = [to_hex(c).upper() for c in plt.rcParams["axes.prop_cycle"].by_key()["color"][:2]]
+    assert [_colours(ax)[k] for k in ("train", "validation")] == cycle
