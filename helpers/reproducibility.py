@@ -35,10 +35,19 @@ TRACEBACK_MODES = ("minimal", "context")
 def setup_notebook(seed: int = 0, *, threads: int = 1, precision: int = 4, tracebacks: str = "minimal") -> None:
     """Make everything after this call reproducible, and set the course's look.
 
-    Seeds Python's ``random``, NumPy's global generator and torch; turns on
-    ``torch.use_deterministic_algorithms``; fixes torch's intra-op thread count (so
-    float sums are added in the same order on every machine); sets NumPy and torch
-    print precision; selects PNG figures inline with one style sized for a projector.
+    Seeds Python's ``random``, NumPy's global generator and torch; fixes torch's
+    intra-op thread count (so float sums are added in the same order on every
+    machine); sets NumPy and torch print precision; selects PNG figures inline with
+    one style sized for a projector.
+
+    Dropped on purpose: ``torch.use_deterministic_algorithms(True)``. On CPU that flag
+    changes only accumulating index writes (``index_put``/``put_`` with
+    ``accumulate=True``, the backward of indexing with a list of tensors), which run
+    in one fixed order anyway on the single thread set here, and makes
+    ``torch.empty`` fill its memory with NaN; the course relies on none of this. The
+    call imports ``torch._inductor`` (about 800 modules, ~1.4 s), which made this
+    function cost ~1.5x importing torch, NumPy and matplotlib. A notebook that needs
+    deterministic algorithms (on a GPU, say) turns them on in its own cell.
 
     Args:
         seed: the seed for every random generator (an int >= 0).
@@ -66,7 +75,6 @@ def setup_notebook(seed: int = 0, *, threads: int = 1, precision: int = 4, trace
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
-    torch.use_deterministic_algorithms(True)
     torch.set_num_threads(threads)
 
     np.set_printoptions(precision=precision, suppress=True)
