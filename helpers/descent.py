@@ -183,11 +183,12 @@ def gradient_descent(
             w = new_w
     if diverged_at is not None and not allow_divergence:
         bound = max_stable_learning_rate(data_x)
-        custom = " (the bound for the true MSE gradient; a custom gradient may scale it)" if gradient else ""
+        # one short line per fact: the message is printed on a slide (88 columns)
+        custom = "\n(the bound for the true MSE gradient; a custom gradient may scale it)" if gradient else ""
         raise ValueError(
-            f"gradient descent diverged at step {diverged_at} (the loss overflowed to inf/NaN): "
+            f"gradient descent diverged at step {diverged_at} (the loss overflowed to inf/NaN):\n"
             f"learning_rate={rate:g} is too large; for this X it must be below "
-            f"2/lambda_max = {bound:.6g}{custom}. Pass allow_divergence=True to get the history."
+            f"2/lambda_max = {bound:.6g}{custom}.\nPass allow_divergence=True to get the history."
         )
     empty = np.empty((0, *w.shape))
     return DescentHistory(

@@ -89,3 +89,19 @@ def test_first_step_within():
 def test_bad_input_names_the_argument(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+def test_error_messages_fit_a_slide():
+    """Notebooks print these errors: each line, after 'ValueError: ', fits 88 columns."""
+    with pytest.raises(ValueError) as caught:
+        descent.gradient_descent(
+            [1.0, 2.0, 3.0, 4.0], [2.0, 4.0, 6.0, 8.0], 0.0, 0.04, 3000,
+            gradient=lambda X, y, w: 4 * descent.mse_gradient(X, y, w),
+        )
+    lines = f"ValueError: {caught.value}".splitlines()
+    assert len(lines) == 4 and max(len(line) for line in lines) <= 88
+    from helpers import curvature
+
+    with pytest.raises(ValueError) as caught:
+        curvature.standardize([[1.0, 1.2], [2.0, 1.2]])
+    assert max(len(line) for line in f"ValueError: {caught.value}".splitlines()) <= 88
