@@ -5,24 +5,30 @@ Run as a worker under torchrun (one process per rank; gloo backend, CPU only)::
     python -m torch.distributed.run --nproc-per-node=2 --master-addr=127.0.0.1 \\
         --master-port=29500 -m helpers.distributed --epochs 30 --out result.json
 
-Every rank builds the same seeded data and model, keeps only its own equal-sized
-shard of the samples, and trains with ``DistributedDataParallel``: after each
-``backward()`` DDP all-reduces the gradients and divides by the number of
-processes, so every replica takes the same step. Rank 0 writes a JSON file with the
-first step's per-rank shard gradients, the averaged gradient DDP used, the loss per
-epoch and the final weights. :func:`train_single_process` is the one-process
-reference the result must match.
+Every rank builds the same seeded data and model, keeps only its own shard of the
+samples (equal shards by default, any sizes with ``--shard-sizes``), and trains with
+``DistributedDataParallel``: after each ``backward()`` DDP all-reduces the gradients
+and divides by the number of processes, so every replica takes the same step. Each
+rank back-propagates the mean squared error over its shard, or the loss that a
+Python file given with ``--loss-file`` defines (:func:`run_torchrun` writes one from
+a function). Rank 0 writes a JSON file with every rank's shard size and first-step
+gradient, the averaged gradient DDP used, the full-batch loss per epoch and the
+final weights. :func:`train_single_process` is the one-process reference the
+result must match.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
+import inspect
 import json
 import os
 import socket
 import subprocess
 import sys
-from collections.abc import Sequence
+import textwrap
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -89,6 +95,88 @@ def shard(X: torch.Tensor, y: torch.Tensor, rank: int, world_size: int) -> tuple
     return X[rank * size : (rank + 1) * size], y[rank * size : (rank + 1) * size]
 
 
+def check_shard_sizes(sizes: Sequence[int], samples: int) -> list[int]:
+    """Return ``sizes`` as a list of ints >= 1 that add up to ``samples``.
+
+    Raises:
+        TypeError, ValueError: ``sizes`` is not a sequence of ints >= 1, or its sum
+            is not ``samples``.
+    """
+    if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence) or not sizes:
+        raise TypeError(f"shard_sizes must be a non-empty list of ints, got {sizes!r}")
+    sizes = [positive_int(size, "shard_sizes") for size in sizes]
+    if sum(sizes) != samples:
+        raise ValueError(f"shard_sizes must add up to the {samples} samples, got {sizes} (sum {sum(sizes)})")
+    return sizes
+
+
+def shard_of_size(
+    X: torch.Tensor, y: torch.Tensor, rank: int, sizes: Sequence[int]
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Return rank ``rank``'s contiguous shard when the shards have the given ``sizes``.
+
+    Rank r gets the ``sizes[r]`` rows after those of ranks 0 .. r-1. With unequal
+    sizes the plain average of the shards' MEAN gradients is not the full-batch
+    gradient; a summed loss times ``len(sizes) / len(X)`` is (see notebook 14).
+
+    Raises:
+        TypeError, ValueError: as :func:`check_shard_sizes`; ``X`` and ``y`` differ in
+            length; ``rank`` is not in ``0 .. len(sizes) - 1``.
+    """
+    if len(X) != len(y):
+        raise ValueError(f"X and y must have the same number of samples, got {len(X)} and {len(y)}")
+    sizes = check_shard_sizes(sizes, len(X))
+    if isinstance(rank, bool) or not isinstance(rank, int) or not 0 <= rank < len(sizes):
+        raise ValueError(f"rank must be an int in 0..{len(sizes) - 1}, got {rank!r}")
+    start = sum(sizes[:rank])
+    return X[start : start + sizes[rank]], y[start : start + sizes[rank]]
+
+
+def mean_loss(prediction: torch.Tensor, target: torch.Tensor, samples: int, world_size: int) -> torch.Tensor:
+    """The worker's default loss: the mean squared error over this rank's shard.
+
+    ``samples`` (in the whole data set) and ``world_size`` are unused here; a loss
+    given with ``--loss-file`` gets the same four arguments.
+    """
+    return nn.functional.mse_loss(prediction, target)
+
+
+def load_loss(path: Path | str) -> Callable[..., torch.Tensor]:
+    """Return the function ``shard_loss`` that the Python file ``path`` defines.
+
+    Raises:
+        ValueError: the file defines no callable ``shard_loss``.
+    """
+    spec = importlib.util.spec_from_file_location("worker_loss", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    loss = getattr(module, "shard_loss", None)
+    if not callable(loss):
+        raise ValueError(f"loss file {path} must define a function shard_loss(prediction, target, samples, world_size)")
+    return loss
+
+
+def write_loss_file(loss: Callable[..., Any], path: Path | str) -> Path:
+    """Write ``loss``'s source code to ``path`` as a module that defines ``shard_loss``.
+
+    The file starts with ``import torch`` and ``from torch import nn``, so the
+    function may use both. Returns the path.
+
+    Raises:
+        TypeError: ``loss`` is not a function defined with ``def`` in a file or a
+            notebook cell (its source code cannot be read).
+    """
+    if not inspect.isfunction(loss) or loss.__name__ == "<lambda>":
+        raise TypeError(f"loss must be a function defined with def, got {type(loss).__name__} {loss!r}")
+    try:
+        source = textwrap.dedent(inspect.getsource(loss))
+    except (OSError, TypeError) as error:
+        raise TypeError(f"loss: cannot read the source code of {loss.__name__}: {error}") from None
+    path = Path(path)
+    path.write_text(f"import torch\nfrom torch import nn\n\n{source}\nshard_loss = {loss.__name__}\n")
+    return path
+
+
 def make_model(features: int, *, seed: int = 0) -> LinearRegression:
     """Return the course's ``LinearRegression(features, 1)`` with seeded weights, in float64."""
     return LinearRegression(features, 1, seed=seed).double()
@@ -142,24 +230,42 @@ def train_single_process(
     return {"first_gradient": first_gradient, "losses": losses, "final_parameters": flat_parameters(model)}
 
 
-def train_worker(samples: int, features: int, epochs: int, lr: float, seed: int) -> dict[str, Any] | None:
+def train_worker(
+    samples: int,
+    features: int,
+    epochs: int,
+    lr: float,
+    seed: int,
+    *,
+    shard_sizes: Sequence[int] | None = None,
+    loss: Callable[..., torch.Tensor] = mean_loss,
+) -> dict[str, Any] | None:
     """Train with DDP in this process, one of ``world_size`` started by torchrun.
 
-    Needs an initialised default process group (see :func:`main`). Returns the
-    result dictionary on rank 0 and None on the other ranks.
+    Each rank back-propagates ``loss(prediction, target, samples, world_size)`` on its
+    shard (by default the mean squared error over the shard). ``shard_sizes`` (one per
+    rank) defaults to equal shards. Needs an initialised default process group (see
+    :func:`main`). Returns the result dictionary on rank 0 and None on the other ranks.
     """
     import torch.distributed as dist
     from torch.nn.parallel import DistributedDataParallel
 
     rank, world_size = dist.get_rank(), dist.get_world_size()
     X, y = make_data(samples, features, seed=seed)  # the same data on every rank ...
-    X_shard, y_shard = shard(X, y, rank, world_size)  # ... of which each keeps its own part
+    if shard_sizes is None:
+        X_shard, y_shard = shard(X, y, rank, world_size)  # ... of which each keeps its own part
+    else:
+        if len(shard_sizes) != world_size:
+            raise ValueError(f"shard_sizes must have one size per rank ({world_size}), got {list(shard_sizes)}")
+        X_shard, y_shard = shard_of_size(X, y, rank, shard_sizes)
     model = make_model(features, seed=seed)
     ddp_model = DistributedDataParallel(model)  # copies rank 0's weights to every rank
     optimizer = torch.optim.SGD(ddp_model.parameters(), lr=lr)
 
-    # This rank's own gradient before DDP averages anything (for the record only).
-    local_loss = nn.functional.mse_loss(model(X_shard), y_shard)
+    # Every rank's own shard size, and its own gradient before DDP averages anything.
+    sizes = [torch.zeros(1, dtype=torch.int64) for _ in range(world_size)]
+    dist.all_gather(sizes, torch.tensor([len(X_shard)], dtype=torch.int64))
+    local_loss = loss(model(X_shard), y_shard, samples, world_size)
     local = torch.cat([g.reshape(-1) for g in torch.autograd.grad(local_loss, list(model.parameters()))])
     shard_gradients = [torch.zeros_like(local) for _ in range(world_size)]
     dist.all_gather(shard_gradients, local)
@@ -167,13 +273,14 @@ def train_worker(samples: int, features: int, epochs: int, lr: float, seed: int)
     losses, ddp_gradient = [], None
     for _ in range(epochs):
         optimizer.zero_grad()
-        loss = nn.functional.mse_loss(ddp_model(X_shard), y_shard)  # the MEAN over this shard
-        loss.backward()  # DDP all-reduces: every .grad becomes the average over the ranks
+        prediction = ddp_model(X_shard)
+        shard_loss = loss(prediction, y_shard, samples, world_size)  # by default the MEAN over this shard
+        shard_loss.backward()  # DDP all-reduces: every .grad becomes the average over the ranks
         if ddp_gradient is None:  # record the first step's averaged gradient
             ddp_gradient = flat_gradient(model)
-        mean_loss = loss.detach().clone()
-        dist.all_reduce(mean_loss)  # sum of the shard means; divided below: the full-batch mean
-        losses.append(float(mean_loss) / world_size)
+        squared_errors = ((prediction.detach() - y_shard) ** 2).sum()
+        dist.all_reduce(squared_errors)  # summed over every rank: / samples is the full-batch mean
+        losses.append(float(squared_errors) / samples)
         optimizer.step()
 
     final = torch.tensor(flat_parameters(model), dtype=torch.float64)
@@ -183,7 +290,7 @@ def train_worker(samples: int, features: int, epochs: int, lr: float, seed: int)
         return None
     return {
         "world_size": world_size,
-        "shard_sizes": [len(X_shard)] * world_size,
+        "shard_sizes": [int(size) for size in sizes],
         "shard_gradients": [g.tolist() for g in shard_gradients],
         "ddp_gradient": ddp_gradient,
         "losses": losses,
@@ -200,6 +307,10 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--epochs", type=int, default=30, help="full passes (one step each)")
     parser.add_argument("--lr", type=float, default=0.1, help="learning rate of SGD")
     parser.add_argument("--seed", type=int, default=0, help="seed of the data and the initial weights")
+    parser.add_argument("--shard-sizes", type=lambda text: [int(v) for v in text.split(",")], default=None,
+                        help="samples per rank, comma-separated (default: equal shards)")
+    parser.add_argument("--loss-file", type=Path, default=None,
+                        help="Python file defining shard_loss(prediction, target, samples, world_size)")
     parser.add_argument("--out", type=Path, required=True, help="JSON file that rank 0 writes")
     return parser.parse_args(argv)
 
@@ -212,11 +323,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     if "RANK" not in os.environ:
         print("start this worker with torchrun (python -m torch.distributed.run ...), not directly", file=sys.stderr)
         return 2
+    # One thread per worker. (Deterministic algorithms are not requested: no CPU operation
+    # used here has a nondeterministic variant, and the flag costs each worker seconds of imports.)
     torch.set_num_threads(1)
-    torch.use_deterministic_algorithms(True)
+    loss = mean_loss if args.loss_file is None else load_loss(args.loss_file)
     dist.init_process_group(backend="gloo")
     try:
-        result = train_worker(args.samples, args.features, args.epochs, args.lr, args.seed)
+        result = train_worker(
+            args.samples, args.features, args.epochs, args.lr, args.seed, shard_sizes=args.shard_sizes, loss=loss
+        )
         if result is not None:
             args.out.write_text(json.dumps(result, indent=1) + "\n")
         dist.barrier()
@@ -235,7 +350,8 @@ def free_port(host: str = "127.0.0.1") -> int:
 def torchrun_command(out: Path | str, *, nproc: int = 2, port: int | None = None, **worker_args: Any) -> list[str]:
     """Return the command that starts ``nproc`` workers on 127.0.0.1 with torchrun.
 
-    ``worker_args`` become options of the worker (``epochs=30`` -> ``--epochs 30``).
+    ``worker_args`` become options of the worker (``epochs=30`` -> ``--epochs 30``;
+    a list, such as ``shard_sizes=[40, 24]``, is written comma-separated).
     ``port`` defaults to a free one (:func:`free_port`).
 
     Raises:
@@ -249,14 +365,25 @@ def torchrun_command(out: Path | str, *, nproc: int = 2, port: int | None = None
         "-m", "helpers.distributed", "--out", str(out),
     ]
     for name, value in worker_args.items():
-        command += [f"--{name.replace('_', '-')}", str(value)]
+        text = ",".join(str(v) for v in value) if isinstance(value, (list, tuple)) else str(value)
+        command += [f"--{name.replace('_', '-')}", text]
     return command
 
 
 def run_torchrun(
-    out: Path | str, *, nproc: int = 2, attempts: int = 3, timeout: float = 300, **worker_args: Any
+    out: Path | str,
+    *,
+    nproc: int = 2,
+    attempts: int = 3,
+    timeout: float = 300,
+    loss: Callable[..., Any] | None = None,
+    **worker_args: Any,
 ) -> tuple[int, str]:
     """Run ``nproc`` workers with torchrun on 127.0.0.1 (see :func:`torchrun_command`).
+
+    ``loss``, a function ``(prediction, target, samples, world_size) -> loss`` defined
+    with ``def``, replaces the workers' mean squared error: its source is written next
+    to ``out`` (see :func:`write_loss_file`) and passed as ``--loss-file``.
 
     A free port can be taken by another program before torchrun opens it; torchrun then
     stops at once with ``EADDRINUSE`` and this tries a fresh port, ``attempts`` times in all.
@@ -267,11 +394,14 @@ def run_torchrun(
         ``(exit code, torchrun's captured stderr)`` of the last attempt.
 
     Raises:
-        TypeError, ValueError: ``nproc`` or ``attempts`` is not an int >= 1, ``timeout`` not > 0.
+        TypeError, ValueError: ``nproc`` or ``attempts`` is not an int >= 1, ``timeout`` not > 0,
+            ``loss`` is not a function whose source can be read.
         subprocess.TimeoutExpired: the run took longer than ``timeout`` seconds (after stopping it).
     """
     attempts = positive_int(attempts, "attempts")
     timeout = positive_number(timeout, "timeout")
+    if loss is not None:
+        worker_args["loss_file"] = write_loss_file(loss, Path(out).with_suffix(".loss.py"))
     for _ in range(attempts):
         process = subprocess.Popen(
             torchrun_command(out, nproc=nproc, **worker_args),
@@ -294,4 +424,10 @@ def worker_environment() -> dict[str, str]:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    exit_code = main()
+    # Leave at once: the result is written and the process group destroyed. A normal
+    # interpreter exit tears torch down for several seconds on a busy machine, and
+    # torchrun waits for it.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(exit_code)

@@ -3,6 +3,7 @@ import json
 import numpy as np
 import pytest
 import torch
+from torch import nn
 
 from helpers.distributed import (
     free_port,
@@ -115,3 +116,46 @@ def test_run_torchrun_rejects_bad_arguments(tmp_path):
         run_torchrun(tmp_path / "r.json", attempts=0)
     with pytest.raises(ValueError, match="timeout"):
         run_torchrun(tmp_path / "r.json", timeout=0.0)
+
+
+def test_sized_shards_cover_the_data_in_order():
+    from helpers.distributed import shard_of_size
+
+    X, y = make_data(64, 2)
+    parts = [shard_of_size(X, y, rank, [40, 24]) for rank in range(2)]
+    assert [len(p[0]) for p in parts] == [40, 24]
+    assert torch.equal(torch.cat([p[0] for p in parts]), X) and torch.equal(torch.cat([p[1] for p in parts]), y)
+
+
+@pytest.mark.parametrize(("sizes", "rank", "error", "message"), [
+    ([40, 20], 0, ValueError, "add up to the 64"),
+    ([64, 0], 0, ValueError, "shard_sizes"),
+    ("40,24", 0, TypeError, "shard_sizes"),
+    ([40, 24], 2, ValueError, "rank"),
+])
+def test_sized_shards_reject_bad_arguments(sizes, rank, error, message):
+    from helpers.distributed import shard_of_size
+
+    X, y = make_data(64, 2)
+    with pytest.raises(error, match=message):
+        shard_of_size(X, y, rank, sizes)
+
+
+def test_loss_file_round_trip_and_command_options(tmp_path):
+    from helpers.distributed import load_loss, write_loss_file
+
+    def shard_loss(prediction, target, samples, world_size):
+        return nn.functional.mse_loss(prediction, target, reduction="sum") * world_size / samples
+
+    loaded = load_loss(write_loss_file(shard_loss, tmp_path / "loss.py"))
+    prediction, target = torch.tensor([[1.0], [2.0]]), torch.tensor([[0.0], [0.0]])
+    assert loaded(prediction, target, 8, 2) == shard_loss(prediction, target, 8, 2) == 5 * 2 / 8
+    with pytest.raises(TypeError, match="loss"):
+        write_loss_file(lambda p, t, n, w: p, tmp_path / "lambda.py")
+    (tmp_path / "empty.py").write_text("x = 1\n")
+    with pytest.raises(ValueError, match="shard_loss"):
+        load_loss(tmp_path / "empty.py")
+    command = torchrun_command(tmp_path / "r.json", port=12345, shard_sizes=[40, 24], loss_file=tmp_path / "loss.py")
+    args = parse_args(command[command.index("helpers.distributed") + 1:])
+    assert args.shard_sizes == [40, 24] and args.loss_file == tmp_path / "loss.py"
+

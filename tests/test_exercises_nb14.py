@@ -54,3 +54,41 @@ def test_sum_loss_scale_is_world_size_over_samples(capsys):
 def test_sum_loss_scale_rejects_wrong_factors(wrong):
     with pytest.raises(ExerciseFailed, match="Hint: DDP divides"):
         check_sum_loss_scale(wrong)
+
+
+# --- check_shard_loss (exercise 3: the worker's loss in real processes) ---
+
+from torch import nn  # noqa: E402
+
+from helpers.exercises.nb14 import check_shard_loss  # noqa: E402
+
+
+def solution_shard_loss(prediction, target, samples, world_size):
+    return nn.functional.mse_loss(prediction, target, reduction="sum") * world_size / samples
+
+
+@pytest.mark.slow
+def test_shard_loss_accepts_the_solution_in_two_processes(capsys):
+    check_shard_loss(solution_shard_loss)
+    out = capsys.readouterr().out
+    assert "shard_loss: correct (3 cases checked)" in out and "in 2 real processes" in out
+
+
+def test_shard_loss_stub_is_not_attempted(capsys):
+    def stub(prediction, target, samples, world_size):
+        raise NotImplementedError
+
+    check_shard_loss(stub)
+    assert "not attempted yet" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("wrong", "slip"), [
+    (lambda p, t, n, w: nn.functional.mse_loss(p, t), "weighted unequally"),  # the mean over the shard
+    (lambda p, t, n, w: nn.functional.mse_loss(p, t, reduction="sum"), "N/W"),  # a plain sum
+    (lambda p, t, n, w: nn.functional.mse_loss(p, t, reduction="sum") / n, "1/W"),  # forgot DDP's average
+    (lambda p, t, n, w: -nn.functional.mse_loss(p, t, reduction="sum") * w / n, "times the full-batch"),
+    (lambda p, t, n, w: p.sum() * 0 + 1.0, "shard_loss"),  # no gradient at all
+])
+def test_shard_loss_rejects_wrong_losses_without_starting_processes(wrong, slip):
+    with pytest.raises(ExerciseFailed, match=slip):
+        check_shard_loss(wrong, processes=False)

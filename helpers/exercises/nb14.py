@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from helpers.exercises.core import NOT_ATTEMPTED, ExerciseFailed, check_value
+from helpers.exercises.core import NOT_ATTEMPTED, ExerciseFailed, check_function, check_value
 
 _SHARD_HINT = (
     "give every rank the same number of samples, e.g. rank r gets rows r*m to (r+1)*m - 1 "
@@ -117,3 +117,136 @@ def check_sum_loss_scale(scale: Any) -> None:
         "sum_loss_scale", scale, sum_loss_scale(64, 2), rtol=1e-9, atol=0.0,
         hint="DDP divides the sum of the 2 shard gradients by 2; the full-batch mean divides the sum over all 64 samples by 64.",
     )
+
+
+# --- Exercise 3 of notebook 14: the worker's loss, run in real processes -------------------
+
+SHARD_LOSS_CASES = ((40, 24), (32, 32), (10, 30, 24))
+_SHARD_LOSS_HINT = (
+    "DDP adds the ranks' gradients and divides by the number of ranks W; the full-batch mean "
+    "adds the gradients of all N samples and divides by N. Start from the summed squared error "
+    "over the shard and scale it so that the two divisions agree, whatever the shard sizes."
+)
+
+
+def _gradient(model: torch.nn.Module, loss: torch.Tensor) -> torch.Tensor:
+    return torch.cat([g.reshape(-1) for g in torch.autograd.grad(loss, list(model.parameters()))])
+
+
+def ddp_average_gradient(shard_loss: Callable[..., Any], shard_sizes: tuple[int, ...], *, seed: int = 0) -> np.ndarray:
+    """What DDP computes in one step when rank r back-propagates ``shard_loss`` on its shard.
+
+    Simulated in this process (float64, the course's data and model from
+    helpers.distributed): the average over the ranks of each rank's own gradient.
+    """
+    from helpers.distributed import make_data, make_model, shard_of_size
+
+    samples, world_size = sum(shard_sizes), len(shard_sizes)
+    X, y = make_data(samples, 2, seed=seed)
+    model = make_model(2, seed=seed)
+    gradients = []
+    for rank in range(world_size):
+        X_r, y_r = shard_of_size(X, y, rank, shard_sizes)
+        gradients.append(_gradient(model, shard_loss(model(X_r), y_r, samples, world_size)))
+    return torch.stack(gradients).mean(dim=0).numpy()
+
+
+def full_batch_gradient(shard_sizes: tuple[int, ...], *, seed: int = 0) -> np.ndarray:
+    """The full-batch mean-squared-error gradient (weights, then bias), in closed form (NumPy)."""
+    from helpers.distributed import make_data, make_model
+
+    samples = sum(shard_sizes)
+    X, y = make_data(samples, 2, seed=seed)
+    model = make_model(2, seed=seed)
+    w = model.linear.weight.detach().numpy()[0]
+    b = float(model.linear.bias.detach()[0])
+    return mean_squared_error_gradient(X.numpy(), y.numpy().ravel(), w, b)
+
+
+def _shard_loss_slip(shard_loss: Callable[..., Any]) -> str:
+    """A diagnosis of a wrong ``shard_loss`` from its gradient on shards of 40 and 24."""
+    try:
+        got = ddp_average_gradient(shard_loss, SHARD_LOSS_CASES[0])
+    except Exception:  # check_function reports the error itself
+        return _SHARD_LOSS_HINT
+    ratio = got / full_batch_gradient(SHARD_LOSS_CASES[0])
+    if np.allclose(ratio, ratio[0], rtol=1e-6):
+        samples, world_size = sum(SHARD_LOSS_CASES[0]), len(SHARD_LOSS_CASES[0])
+        known = {samples / world_size: "N/W (a plain sum?)", 1 / world_size: "1/W", float(samples): "N"}
+        name = next((label for value, label in known.items() if np.isclose(ratio[0], value)), None)
+        scale = f"{ratio[0]:.4g}" + (f" = {name}" if name else "")
+        return (
+            f"every entry of DDP's gradient is {scale} times the full-batch gradient: the right "
+            f"direction with the wrong scale. " + _SHARD_LOSS_HINT
+        )
+    return (
+        "DDP's gradient points in another direction than the full-batch gradient: the samples are "
+        "weighted unequally (a mean over a shard of m samples weighs each by 1/m, which differs "
+        "between shards of 40 and 24). " + _SHARD_LOSS_HINT
+    )
+
+
+def check_shard_loss(shard_loss: Callable[..., Any], *, processes: bool = True) -> None:
+    """Check ``shard_loss(prediction, target, samples, world_size)``, the loss each rank back-propagates.
+
+    DDP's average of the ranks' gradients must be the full-batch mean gradient for any
+    shard sizes (40/24, 32/32 and 10/30/24 samples, simulated in this process and compared
+    with a closed form). Then, if ``processes``, the loss runs in two real processes
+    (torchrun, gloo, shards of 40 and 24) and their first gradient, losses and weights
+    after 3 steps must match a one-process run.
+    """
+    name = "shard_loss"
+    if callable(shard_loss):
+        try:
+            shard_loss(torch.zeros(2, 1, dtype=torch.float64), torch.ones(2, 1, dtype=torch.float64), 4, 2)
+        except NotImplementedError:
+            print(f"{name}: {NOT_ATTEMPTED} (fill in the function, then run this cell again)")
+            return
+        except Exception:  # reported by check_function below, with the case
+            pass
+    check_function(
+        name,
+        shard_loss if not callable(shard_loss) else (lambda sizes: ddp_average_gradient(shard_loss, sizes)),
+        full_batch_gradient,
+        [(sizes,) for sizes in SHARD_LOSS_CASES],
+        rtol=1e-9,
+        atol=1e-12,
+        hint=_shard_loss_slip(shard_loss) if callable(shard_loss) else _SHARD_LOSS_HINT,
+    )
+    if not processes or not callable(shard_loss):
+        return
+    _check_in_processes(name, shard_loss)
+
+
+def _check_in_processes(name: str, shard_loss: Callable[..., Any]) -> None:
+    import json
+    import tempfile
+    from pathlib import Path
+
+    from helpers.distributed import run_torchrun, train_single_process
+
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "result.json"
+        try:
+            returncode, stderr = run_torchrun(
+                out, nproc=2, timeout=120, loss=shard_loss, epochs=3, lr=0.1, seed=0, shard_sizes=[40, 24]
+            )
+        except TypeError as error:
+            raise ExerciseFailed(f"{name}: {error}\nHint: define shard_loss with def in a cell of its own") from None
+        if returncode != 0:
+            errors = [line for line in stderr.splitlines() if "Error" in line and "Traceback" not in line]
+            last = errors[-1].strip() if errors else f"exit code {returncode}"
+            raise ExerciseFailed(
+                f"{name}: the two processes failed: {last[:200]}\nHint: the function may use only its "
+                "arguments, torch and nn (the processes do not see this notebook's other names)"
+            )
+        result = json.loads(out.read_text())
+    reference = train_single_process(epochs=3, lr=0.1, seed=0)
+    gap = max(
+        np.max(np.abs(np.subtract(result["ddp_gradient"], reference["first_gradient"]))),
+        np.max(np.abs(np.subtract(result["final_parameters"], reference["final_parameters"]))),
+    )
+    if result["shard_sizes"] != [40, 24] or not gap < 1e-12:  # pragma: no cover - the simulation agrees
+        raise ExerciseFailed(f"{name}: in two processes the result differs from one process by {gap:.3g}")
+    print(f"{name}: in 2 real processes (shards of 40 and 24), DDP's first gradient and the")
+    print(f"{' ' * len(name)}  weights after 3 steps equal the one-process run's (< 1e-12)")
