@@ -243,6 +243,7 @@ def plot_loss_1d(
     w_values: Any,
     *,
     path: Any = None,
+    path_label: str = "descent path",
     xlabel: str = "w",
     ylabel: str = "loss",
     title: str | None = None,
@@ -255,6 +256,8 @@ def plot_loss_1d(
         w_values: the 1-D grid of weights at which to draw the curve.
         path: the weights visited by gradient descent, in order; drawn as numbered
             points joined by arrows.
+        path_label: the path's legend label; a label naming a method (e.g.
+            ``"as written: sum bug"``) draws the path in that method's colour.
         xlabel, ylabel, title: labels.
         ax: draw here instead of a new figure.
 
@@ -268,8 +271,10 @@ def plot_loss_1d(
     if path is not None:
         steps = as_float_array(path, "path", ndim=1)
         heights = np.array([float(as_float_array(loss(float(w)), "loss(w)")) for w in steps])
-        colour = METHOD_COLOURS["path"]
-        target.plot(steps, heights, "o", color=colour, zorder=3, label="descent path")
+        if not isinstance(path_label, str):
+            raise TypeError(f"path_label must be a str, got {type(path_label).__name__}")
+        colour = method_colour(path_label) or METHOD_COLOURS["path"]
+        target.plot(steps, heights, "o", color=colour, zorder=3, label=path_label)
         for start in range(steps.size - 1):
             target.annotate(
                 "",

@@ -154,3 +154,13 @@ def test_curves_naming_no_method_keep_the_colour_cycle():
     plots.plot_loss_curve({"train": [2.0, 1.0], "validation": [2.0, 1.5]}, ax=ax)
     cycle = [to_hex(c).upper() for c in plt.rcParams["axes.prop_cycle"].by_key()["color"][:2]]
     assert [_colours(ax)[k] for k in ("train", "validation")] == cycle
+
+
+def test_loss_1d_path_named_after_a_method_takes_its_colour():
+    fig, ax = plt.subplots()
+    plots.plot_loss_1d(
+        lambda w: (w - 2) ** 2, np.linspace(0, 3, 11), path=[0.0, 1.0], path_label="sum bug", ax=ax
+    )
+    assert _colours(ax)["sum bug"] == METHOD_COLOURS["sum bug"]
+    with pytest.raises(TypeError, match="path_label must be a str"):
+        plots.plot_loss_1d(lambda w: w**2, [0.0, 1.0], path=[0.0], path_label=3, ax=ax)
