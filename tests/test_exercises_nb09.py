@@ -3,8 +3,24 @@ import torch
 from torch import nn
 
 from helpers.exercises import ExerciseFailed
-from helpers.exercises.nb09 import X_COLUMN, Y_COLUMN, check_affine, check_train, hand_loop_line
+from helpers.exercises.core import reset_hints
+from helpers.exercises.nb09 import (
+    AFFINE,
+    TRAIN,
+    X_COLUMN,
+    Y_COLUMN,
+    check_affine,
+    check_train,
+    hand_loop_line,
+)
+from helpers.exercises.testing import assert_feedback
 from helpers.models import LinearRegression
+
+
+@pytest.fixture(autouse=True)
+def fresh_hints():
+    reset_hints()
+
 
 X = torch.tensor(X_COLUMN)
 Y = torch.tensor(Y_COLUMN)
@@ -31,6 +47,26 @@ def test_train_accepts_the_solution_and_the_course_model(capsys):
     check_train(train)
     check_train(lambda seed, epochs, lr: train(seed, epochs, lr, seeded=False, model=LinearRegression(1, seed=seed)))
     assert capsys.readouterr().out == "train: correct (3 cases checked)\n" * 2
+
+
+def train_by_hand_with_parameters(seed, epochs, lr):
+    torch.manual_seed(seed)
+    model = nn.Linear(1, 1)
+    for _ in range(epochs):
+        model.zero_grad()
+        ((model(X) - Y) ** 2).mean().backward()
+        with torch.no_grad():
+            for p in model.parameters():
+                p -= lr * p.grad
+    return model
+
+
+def test_train_feedback():
+    assert_feedback(TRAIN, check_train, [
+        train,
+        lambda seed, epochs, lr: train(seed, epochs, lr, seeded=False, model=LinearRegression(1, seed=seed)),
+        train_by_hand_with_parameters,
+    ], solution_fragments=["torch.manual_seed(seed); model"], success="train: correct (3 cases checked)")
 
 
 def test_train_stub_is_not_attempted(capsys):
@@ -108,6 +144,31 @@ def test_affine_rejects_wrong_modules(options, match):
 
     with pytest.raises(ExerciseFailed, match=match):
         check_affine(Wrong)
+
+
+class AffineWithLinearFunctional(nn.Module):
+    def __init__(self, input_size, output_size):
+        super().__init__()
+        self.weight = nn.Parameter(torch.empty(output_size, input_size).zero_())
+        self.bias = nn.Parameter(torch.zeros(output_size))
+
+    def forward(self, X):
+        return nn.functional.linear(X, self.weight, self.bias)
+
+
+class AffineWithEinsum(nn.Module):
+    def __init__(self, input_size, output_size):
+        super().__init__()
+        self.register_parameter("weight", nn.Parameter(torch.zeros(output_size, input_size)))
+        self.register_parameter("bias", nn.Parameter(torch.zeros(output_size)))
+
+    def forward(self, X):
+        return torch.einsum("ni,oi->no", X, self.weight) + self.bias
+
+
+def test_affine_feedback():
+    assert_feedback(AFFINE, check_affine, [Affine, AffineWithLinearFunctional, AffineWithEinsum],
+                    solution_fragments=["X @ self.weight.T + self.bias"], success="Affine: correct (3 cases checked)")
 
 
 def test_affine_rejects_a_non_module_and_a_crashing_constructor():

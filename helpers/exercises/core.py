@@ -48,7 +48,8 @@ class ExerciseFailed(AssertionError):
         # IPython calls this instead of printing a traceback: the student sees only the message.
         lines: list[str] = []
         for i, line in enumerate(str(self).splitlines()):
-            wrapped = textwrap.wrap(line, width=84, subsequent_indent="    ") or [""]
+            width = 84 - len("ExerciseFailed: ") if i == 0 else 84
+            wrapped = textwrap.wrap(line, width=width, subsequent_indent="    ") or [""]
             for j, part in enumerate(wrapped):
                 lines.append(f"\x1b[0;31mExerciseFailed\x1b[0m: {part}" if i == j == 0 else f"  {part}")
         return lines

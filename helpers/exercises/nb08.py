@@ -12,8 +12,9 @@ from typing import Any
 
 import numpy as np
 import torch
+from torch import nn
 
-from helpers.exercises.core import ExerciseFailed, check_function
+from helpers.exercises.core import Exercise, Mistake, check_function, fail
 
 #: (X, y, learning rate, epochs): few epochs, so an off-by-one or a wrong step size shows.
 TRAIN_CASES = [
@@ -36,21 +37,59 @@ def hand_loop_slope(X: Any, y: Any, lr: float, epochs: int) -> float:
     return w
 
 
+def _train_slope_with(reduction: str = "mean", zero_grad: str = "after", short: int = 0) -> Callable[..., Any]:
+    """A torch training loop with one chosen slip (for the catalogue of wrong answers)."""
+
+    def train_slope(X: torch.Tensor, y: torch.Tensor, lr: float, epochs: int) -> float:
+        w = torch.tensor(0.0, requires_grad=True)
+        loss_fn = nn.MSELoss(reduction=reduction)
+        optimizer = torch.optim.SGD([w], lr=lr)
+        for _ in range(epochs - short):
+            loss_fn(w * X, y).backward()
+            if zero_grad == "before step":
+                optimizer.zero_grad()
+            optimizer.step()
+            if zero_grad == "after":
+                optimizer.zero_grad()
+        return w.item()
+
+    return train_slope
+
+
+TRAIN_SLOPE = Exercise(
+    "train_slope",
+    hints=(
+        "the loop has four moves per epoch: a loss, its gradient, a step, and cleaning the "
+        "gradient for the next epoch; check each against the notebook's loop.",
+        "w = torch.tensor(0.0, requires_grad=True); the optimizer gets [w] and lr; nn.MSELoss() "
+        "keeps its default reduction (a mean); run exactly `epochs` steps and return w.item().",
+        "each epoch: loss_fn(w * X, y).backward(); optimizer.step(); optimizer.zero_grad()",
+    ),
+    mistakes=(
+        Mistake(_train_slope_with(reduction="sum"),
+                "reduction='sum' makes the loss a sum, as in the Gradients Example's Part 1 as written: "
+                "the steps are N times too long"),
+        Mistake(_train_slope_with(zero_grad="never"),
+                "the gradient is never zeroed: every backward() adds to the gradients of the earlier epochs"),
+        Mistake(_train_slope_with(zero_grad="before step"),
+                "the gradient is zeroed between backward() and step(): the step sees no gradient"),
+        Mistake(_train_slope_with(short=1),
+                "one step too few: the loop must run exactly `epochs` steps"),
+    ),
+)
+
+
 def check_train_slope(train_slope: Callable[[torch.Tensor, torch.Tensor, float, int], Any]) -> None:
     """Check ``train_slope(X, y, lr, epochs)`` (nn.MSELoss + optim.SGD from w = 0) against a hand loop."""
 
-    def student(X: list[float], y: list[float], lr: float, epochs: int) -> Any:
-        result = train_slope(torch.tensor(X), torch.tensor(y), lr, epochs)
-        return result.detach() if isinstance(result, torch.Tensor) else result
+    def adapt(answer: Callable[..., Any]) -> Callable[..., Any]:
+        def student(X: list[float], y: list[float], lr: float, epochs: int) -> Any:
+            result = answer(torch.tensor(X), torch.tensor(y), lr, epochs)
+            return result.detach() if isinstance(result, torch.Tensor) else result
 
-    return check_function(
-        "train_slope", student, hand_loop_slope, TRAIN_CASES, rtol=1e-5, atol=1e-6,
-        hint=(
-            "start from w = torch.tensor(0.0, requires_grad=True); each epoch: loss_fn(w * X, y), "
-            "backward(), optimizer.step(), optimizer.zero_grad(); nn.MSELoss() with the default "
-            "reduction='mean'; exactly `epochs` steps; return the final w."
-        ),
-    )
+        return student
+
+    return check_function(TRAIN_SLOPE, train_slope, hand_loop_slope, TRAIN_CASES, rtol=1e-5, atol=1e-6, adapt=adapt)
 
 
 # (learning rate, momentum, steps) for the Nesterov check.
@@ -74,6 +113,59 @@ def _trajectory(make_optimizer: Callable[[list[torch.Tensor]], Any], steps: int)
     return np.array(visited)
 
 
+def _nesterov_with(look_ahead: bool = True, clear: bool = True, sign: float = 1.0,
+                   forget_gradient: bool = False) -> type:
+    """A Nesterov optimizer class with one chosen slip (for the catalogue of wrong answers)."""
+
+    class Optimizer:
+        def __init__(self, params: Any, lr: float, momentum: float) -> None:
+            self.params, self.lr, self.momentum = list(params), lr, momentum
+            self.buffers: list[Any] = [None] * len(self.params)
+
+        @torch.no_grad()
+        def step(self) -> None:
+            for i, p in enumerate(self.params):
+                g = p.grad
+                buffer = g.clone() if self.buffers[i] is None else self.momentum * self.buffers[i] + g
+                self.buffers[i] = buffer
+                if not look_ahead:
+                    direction = buffer
+                elif forget_gradient:
+                    direction = self.momentum * buffer
+                else:
+                    direction = g + self.momentum * buffer
+                p -= sign * self.lr * direction
+
+        def zero_grad(self) -> None:
+            if clear:
+                for p in self.params:
+                    p.grad = None
+
+    return Optimizer
+
+
+NESTEROV_SGD = Exercise(
+    "NesterovSGD",
+    hints=(
+        "keep one buffer per parameter, across calls to step(); zero_grad() must leave the next "
+        "backward() a clean slate.",
+        "the buffer is b = momentum * b + g (and g itself on the first step); the look-ahead step "
+        "goes along g + momentum * b, against the gradient, scaled by lr; do it under torch.no_grad().",
+        "p -= lr * (p.grad + momentum * buffer), with buffer = momentum * buffer + p.grad",
+    ),
+    mistakes=(
+        Mistake(_nesterov_with(look_ahead=False),
+                "this is plain (heavy-ball) momentum: the step follows the buffer, with no look-ahead"),
+        Mistake(_nesterov_with(clear=False),
+                "zero_grad() leaves p.grad as it is: the gradients of the steps add up"),
+        Mistake(_nesterov_with(sign=-1.0),
+                "the parameters move with the gradient, not against it: the loss goes up"),
+        Mistake(_nesterov_with(forget_gradient=True),
+                "the look-ahead step leaves out the current gradient g: it is g + momentum * b"),
+    ),
+)
+
+
 def check_nesterov_sgd(optimizer_class: type) -> None:
     """Check a hand-written ``optimizer_class(params, lr, momentum)`` against torch's Nesterov SGD.
 
@@ -84,20 +176,20 @@ def check_nesterov_sgd(optimizer_class: type) -> None:
     """
     if not isinstance(optimizer_class, type):
         if optimizer_class is Ellipsis:
-            return check_function("NesterovSGD", ..., lambda: None, [()])
-        raise ExerciseFailed(f"NesterovSGD: expected a class, got {type(optimizer_class).__name__}")
+            return check_function(NESTEROV_SGD, ..., lambda: None, [()])
+        raise fail(NESTEROV_SGD, f"expected a class, got {type(optimizer_class).__name__}",
+                   "an instance was passed: give the class itself, NesterovSGD, without calling it")
 
-    def student(lr: float, momentum: float, steps: int) -> np.ndarray:
-        return _trajectory(lambda params: optimizer_class(params, lr=lr, momentum=momentum), steps)
+    def adapt(answer: type) -> Callable[[float, float, int], np.ndarray]:
+        def student(lr: float, momentum: float, steps: int) -> np.ndarray:
+            return _trajectory(lambda params: answer(params, lr=lr, momentum=momentum), steps)
+
+        return student
 
     def reference(lr: float, momentum: float, steps: int) -> np.ndarray:
         return _trajectory(lambda params: torch.optim.SGD(params, lr=lr, momentum=momentum, nesterov=True), steps)
 
     return check_function(
-        "NesterovSGD", student, reference, NESTEROV_CASES, rtol=1e-5, atol=1e-6,
-        hint=(
-            "per parameter: buffer = grad on the first step, else momentum * buffer + grad; "
-            "then step along grad + momentum * buffer (the look-ahead), p -= lr * that; "
-            "zero_grad() must clear p.grad (set it to None)."
-        ),
+        NESTEROV_SGD, optimizer_class, reference, NESTEROV_CASES, rtol=1e-5, atol=1e-6, adapt=adapt,
+        row_name="step", labels=("w", "b"), factors={},
     )

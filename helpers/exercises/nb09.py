@@ -14,9 +14,9 @@ import numpy as np
 import torch
 from torch import nn
 
-from helpers.exercises.core import ExerciseFailed, check_function
+from helpers.exercises.core import Exercise, Mistake, check_function, fail
 
-#: The seed-001 Part 4 data: four samples, one feature, y = 2 x.
+#: The Gradients Example's Part 4 data: four samples, one feature, y = 2 x.
 X_COLUMN = [[1.0], [2.0], [3.0], [4.0]]
 Y_COLUMN = [[2.0], [4.0], [6.0], [8.0]]
 
@@ -52,6 +52,69 @@ def _rounded(values: np.ndarray) -> list[float]:
     return [round(float(v), 6) for v in values]
 
 
+def _train_with(zero: bool = True, reduction: str = "mean", fixed_lr: float | None = None) -> Callable[..., nn.Module]:
+    """A training function with one chosen slip (for the catalogue of wrong answers)."""
+
+    def train(seed: int, epochs: int, lr: float) -> nn.Module:
+        torch.manual_seed(seed)
+        model = nn.Linear(1, 1)
+        loss_fn = nn.MSELoss(reduction=reduction)
+        optimizer = torch.optim.SGD(model.parameters(), lr=lr if fixed_lr is None else fixed_lr)
+        X, y = torch.tensor(X_COLUMN), torch.tensor(Y_COLUMN)
+        for _ in range(epochs):
+            loss_fn(model(X), y).backward()
+            optimizer.step()
+            if zero:
+                optimizer.zero_grad()
+        return model
+
+    return train
+
+
+class _KeepsTrainingOneModel:
+    """A train() that keeps training a model made outside it (the re-run-a-cell pitfall)."""
+
+    def __init__(self) -> None:
+        torch.manual_seed(0)
+        self.model = nn.Linear(1, 1)
+
+    def __call__(self, seed: int, epochs: int, lr: float) -> nn.Module:
+        optimizer = torch.optim.SGD(self.model.parameters(), lr=lr)
+        X, y = torch.tensor(X_COLUMN), torch.tensor(Y_COLUMN)
+        for _ in range(epochs):
+            nn.functional.mse_loss(self.model(X), y).backward()
+            optimizer.step()
+            optimizer.zero_grad()
+        return self.model
+
+
+_NOT_IDEMPOTENT = (
+    "the second call went on from where the first stopped: the model (or the seed) lives outside "
+    "the function, like re-running a training cell"
+)
+
+TRAIN = Exercise(
+    "train",
+    hints=(
+        "the function must give the same model every time it is called with the same arguments: "
+        "everything it trains must be created inside it, from the seed.",
+        "torch.manual_seed(seed) first, then the model, the loss nn.MSELoss() and the optimizer "
+        "SGD(model.parameters(), lr=lr); each epoch one full-batch step on X, y, and clear the gradients.",
+        "torch.manual_seed(seed); model = LinearRegression(1, 1); then epochs x (loss_fn(model(X), y)"
+        ".backward(); optimizer.step(); optimizer.zero_grad()); return model",
+    ),
+    mistakes=(
+        Mistake(_KeepsTrainingOneModel(), _NOT_IDEMPOTENT),
+        Mistake(_train_with(zero=False),
+                "the gradients are never zeroed: each backward() adds to the earlier epochs' gradients"),
+        Mistake(_train_with(reduction="sum"),
+                "reduction='sum': the loss is a sum over the 4 samples, so the steps are 4 times too long"),
+        Mistake(_train_with(fixed_lr=0.01),
+                "the learning rate is fixed inside the function: the argument lr is not used"),
+    ),
+)
+
+
 def check_train(train: Callable[[int, int, float], nn.Module]) -> None:
     """Check ``train(seed, epochs, lr) -> model``: idempotent, and equal to an independent hand loop.
 
@@ -60,38 +123,87 @@ def check_train(train: Callable[[int, int, float], nn.Module]) -> None:
             or the parameters differ from the reference.
     """
     if not callable(train):
-        return check_function("train", train, hand_loop_line, TRAIN_CASES)
+        return check_function(TRAIN, train, hand_loop_line, TRAIN_CASES)
 
     for case in TRAIN_CASES:
         try:
             first, second = (_flat_parameters(train(*case)) for _ in range(2))
         except NotImplementedError:
-            return check_function("train", train, hand_loop_line, TRAIN_CASES)  # says "not attempted"
+            return check_function(TRAIN, train, hand_loop_line, TRAIN_CASES)  # says "not attempted"
         except Exception:  # check_function below reports the error, naming the case
             break
         if first.shape != second.shape or not np.array_equal(first, second):
-            raise ExerciseFailed(
-                f"train: two calls train{case} gave different parameters "
-                f"{_rounded(first)} and {_rounded(second)}: the function is not idempotent.\n"
-                "Hint: create the model AND the optimizer inside train, right after "
-                "torch.manual_seed(seed); never keep training a model made outside the function."
+            seed, epochs, lr = case
+            raise fail(
+                TRAIN,
+                f"two calls train(seed={seed}, epochs={epochs}, lr={lr}) gave different parameters "
+                f"{_rounded(first)} and {_rounded(second)}: the function is not idempotent",
+                _NOT_IDEMPOTENT,
             )
 
-    def student(seed: int, epochs: int, lr: float) -> np.ndarray:
-        return _flat_parameters(train(seed, epochs, lr))
+    def adapt(answer: Callable[[int, int, float], nn.Module]) -> Callable[[int, int, float], np.ndarray]:
+        return lambda seed, epochs, lr: _flat_parameters(answer(seed, epochs, lr))
 
     return check_function(
-        "train", student, hand_loop_line, TRAIN_CASES, rtol=1e-4, atol=1e-5,
-        hint=(
-            "torch.manual_seed(seed), then nn.Linear(1, 1) (or LinearRegression(1, 1)) FIRST, "
-            "then nn.MSELoss() and torch.optim.SGD(model.parameters(), lr=lr); "
-            "train `epochs` full-batch steps on X (4, 1) and y (4, 1)."
-        ),
+        TRAIN, train, hand_loop_line, TRAIN_CASES, rtol=1e-4, atol=1e-5, adapt=adapt,
+        labels=("weight", "bias"), factors={},
     )
 
 
 #: (input_size, output_size, n_samples): in != out catches a missing transpose.
 AFFINE_CASES = [(1, 1, 4), (3, 2, 5), (2, 4, 3)]
+
+
+class _AffineWith(nn.Module):
+    """An Affine layer with one chosen slip (for the catalogue of wrong answers)."""
+
+    def __init__(self, input_size: int, output_size: int, *, slip: str) -> None:
+        super().__init__()
+        self.slip = slip
+        weight_shape = (input_size, output_size) if slip == "stored (in, out)" else (output_size, input_size)
+        weight, bias = torch.zeros(weight_shape), torch.zeros(output_size)
+        if slip == "plain tensors":
+            self.weight, self.bias = weight, bias
+        else:
+            self.weight, self.bias = nn.Parameter(weight), nn.Parameter(bias)
+
+    def forward(self, X: torch.Tensor) -> torch.Tensor:
+        if self.slip == "reshape":
+            return X @ self.weight.reshape(self.weight.shape[1], -1) + self.bias
+        if self.slip == "no bias":
+            return X @ self.weight.T
+        if self.slip == "stored (in, out)":
+            return X @ self.weight + self.bias
+        return X @ self.weight.T + self.bias
+
+
+def _affine_class(slip: str) -> type:
+    return type(f"Affine_{slip.replace(' ', '_')}", (_AffineWith,),
+                {"__init__": lambda self, i, o: _AffineWith.__init__(self, i, o, slip=slip)})
+
+
+_NOT_REGISTERED = "the tensors are not nn.Parameters: the module (and its optimizer) cannot see them"
+_STORED_IN_OUT = "weight is stored as (in, out); nn.Linear keeps (out, in), so load_state_dict cannot fill it"
+
+AFFINE = Exercise(
+    "Affine",
+    hints=(
+        "nn.Linear keeps weight with shape (out, in) and bias with shape (out,), both registered "
+        "as parameters; forward multiplies the input by the weight and adds the bias.",
+        "in __init__: super().__init__(), then nn.Parameter(torch.zeros(...)) for each; in forward "
+        "the (N, in) input meets an (out, in) weight, so one of them must be turned on its side "
+        "(a transpose, not a reshape).",
+        "return X @ self.weight.T + self.bias",
+    ),
+    mistakes=(
+        Mistake(_affine_class("reshape"),
+                "reshape keeps the numbers in memory order: it is not a transpose, so weights land on "
+                "the wrong inputs"),
+        Mistake(_affine_class("no bias"), "forward leaves out the bias"),
+        Mistake(_affine_class("plain tensors"), _NOT_REGISTERED),
+        Mistake(_affine_class("stored (in, out)"), _STORED_IN_OUT),
+    ),
+)
 
 
 def check_affine(module_class: type) -> None:
@@ -104,8 +216,9 @@ def check_affine(module_class: type) -> None:
     """
     if not isinstance(module_class, type):
         if module_class is Ellipsis:
-            return check_function("Affine", ..., lambda: None, [()])
-        raise ExerciseFailed(f"Affine: expected a class, got {type(module_class).__name__}")
+            return check_function(AFFINE, ..., lambda: None, [()])
+        raise fail(AFFINE, f"expected a class, got {type(module_class).__name__}",
+                   "an instance was passed: give the class itself, Affine, without calling it")
 
     def reference_layer(input_size: int, output_size: int) -> nn.Linear:
         with torch.random.fork_rng(devices=[]):
@@ -121,34 +234,38 @@ def check_affine(module_class: type) -> None:
             module = module_class(input_size, output_size)
         except NotImplementedError:
             return check_function(  # prints "not attempted yet"
-                "Affine", lambda i, o, n: module_class(i, o), lambda *case: None, AFFINE_CASES
+                AFFINE, lambda i, o, n: module_class(i, o), lambda *case: None, AFFINE_CASES
             )
         except Exception as error:
-            raise ExerciseFailed(
-                f"Affine: Affine({input_size}, {output_size}) raised {type(error).__name__}: {error}"
-            ) from None
+            raise fail(AFFINE, f"Affine({input_size}, {output_size}) raised {type(error).__name__}: {error}") from None
         if not isinstance(module, nn.Module):
-            raise ExerciseFailed(f"Affine: must subclass nn.Module, got {type(module).__name__}")
+            raise fail(AFFINE, f"must subclass nn.Module, got {type(module).__name__}",
+                       "the class does not inherit from nn.Module: class Affine(nn.Module)")
         shapes = {name: tuple(p.shape) for name, p in module.named_parameters()}
         wanted = {"weight": (output_size, input_size), "bias": (output_size,)}
         if shapes != wanted:
-            raise ExerciseFailed(
-                f"Affine({input_size}, {output_size}): expected parameters {wanted}, got {shapes}.\n"
-                "Hint: wrap each tensor in nn.Parameter and assign it to self.weight / self.bias "
-                "in __init__ (after super().__init__()), or the optimizer never sees it."
-            )
+            if not shapes:
+                slip = _NOT_REGISTERED
+            elif shapes.get("weight") == (input_size, output_size):
+                slip = _STORED_IN_OUT
+            else:
+                slip = "the parameters' names or shapes differ from nn.Linear's"
+            raise fail(AFFINE, f"Affine({input_size}, {output_size}): expected parameters {wanted}, got {shapes}", slip)
 
-    def student(input_size: int, output_size: int, n_samples: int) -> np.ndarray:
-        module = module_class(input_size, output_size)
-        module.load_state_dict(reference_layer(input_size, output_size).state_dict())
-        with torch.no_grad():
-            return module(inputs(input_size, n_samples)).double().numpy()
+    def adapt(answer: type) -> Callable[[int, int, int], np.ndarray]:
+        def student(input_size: int, output_size: int, n_samples: int) -> np.ndarray:
+            module = answer(input_size, output_size)
+            module.load_state_dict(reference_layer(input_size, output_size).state_dict())
+            with torch.no_grad():
+                return module(inputs(input_size, n_samples)).double().numpy()
+
+        return student
 
     def reference(input_size: int, output_size: int, n_samples: int) -> np.ndarray:
         with torch.no_grad():
             return reference_layer(input_size, output_size)(inputs(input_size, n_samples)).double().numpy()
 
     return check_function(
-        "Affine", student, reference, AFFINE_CASES, rtol=1e-5, atol=1e-6,
-        hint="forward returns X @ self.weight.T + self.bias (weight has shape (out, in), like nn.Linear).",
+        AFFINE, module_class, reference, AFFINE_CASES, rtol=1e-5, atol=1e-6, adapt=adapt, row_name="sample",
+        factors={},
     )
