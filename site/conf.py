@@ -39,6 +39,16 @@ mathjax2_config = {
                  # blocked cross-origin font on file://; local() asks nothing of the network.
                  "styles": {"@font-face": {"font-family": "MathJax_Blank",
                                            "src": "local('MathJax_Blank')"}}},
+    # The hidden MathML that MathJax adds for screen readers asks for TeX fonts that the
+    # wheel does not ship (TeX/otf): let it use the system's fonts instead of a missing file.
+    "NativeMML": {"styles": {
+        f"@font-face /*{number}*/": {"font-family": family, "src": f"local('{family}')", **weight}
+        for number, family, weight in [
+            (1, "MathJax_Caligraphic-WEB", {}), (2, "MathJax_Caligraphic-WEB", {"font-weight": "bold"}),
+            (3, "MathJax_AMS-WEB", {}), (4, "MathJax_Script-WEB", {}),
+            (5, "MathJax_Fraktur-WEB", {}), (6, "MathJax_Fraktur-WEB", {"font-weight": "bold"}),
+        ]
+    }},
     "menuSettings": {"locale": "en"},
     "messageStyle": "none",
 }

@@ -182,7 +182,7 @@ def build(out: Path = BUILD, solutions: str = "remove", source: Path = NOTEBOOKS
     doctrees = DOCTREES.with_name(DOCTREES.name + suffix) if suffix else DOCTREES
     stage_dir.mkdir(parents=True, exist_ok=True)
     stage(source, stage_dir, solutions)
-    args = ["-b", "html", "-c", str(CONF), "-d", str(doctrees), "-j", "2"]
+    args = ["-b", "html", "-c", str(CONF), "-d", str(doctrees)]
     if quiet:
         args.append("-q")
     status = build_main([*args, str(stage_dir), str(out)])
