@@ -217,7 +217,7 @@ def standardize(X: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     constant = np.flatnonzero(std <= 1e-12 * np.maximum(np.abs(mean), 1.0))
     if constant.size:
         raise ValueError(
-            f"X column(s) {constant.tolist()} are constant (std 0) and cannot be scaled; "
+            f"X column(s) {constant.tolist()} are constant (std 0) and cannot be scaled;\n"
             "a constant column is a bias: drop it and use add_bias_column"
         )
     return (features - mean) / std, mean, std
