@@ -138,14 +138,21 @@ def test_staged_notebooks_have_no_solutions(built):
 
 
 class Assets(HTMLParser):
-    """Every URL a page loads by itself: scripts, stylesheets, images, media, frames."""
+    """Every URL a page loads by itself (scripts, stylesheets, images, media, frames), its
+    links (``links``) and its element ids (``ids``)."""
 
     def __init__(self):
         super().__init__()
         self.urls: list[str] = []
+        self.links: list[str] = []
+        self.ids: set[str] = set()
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
+        if attrs.get("id"):
+            self.ids.add(attrs["id"])
+        if tag == "a" and attrs.get("href"):
+            self.links.append(attrs["href"])
         if tag in {"script", "img", "iframe", "source", "video", "audio", "embed"} and attrs.get("src"):
             self.urls.append(attrs["src"])
         if tag == "link" and attrs.get("href") and "stylesheet" in (attrs.get("rel") or "") + (attrs.get("as") or "") + "preload":
@@ -165,6 +172,31 @@ def test_pages_and_styles_load_nothing_from_the_network(built):
     for css in sorted((folder / "_static").rglob("*.css")):
         text = css.read_text(encoding="utf-8", errors="replace")
         assert not re.search(r"url\(\s*['\"]?(https?:)?//|@import\s+(url\()?['\"]?(https?:)?//", text), css
+
+
+def test_every_link_inside_the_site_leads_to_a_page_and_anchor_that_exist(built):
+    folder = built[0]
+    parsed = {}
+    for path in sorted(folder.glob("*.html")):
+        parsed[path.name] = Assets()
+        parsed[path.name].feed(path.read_text(encoding="utf-8"))
+    broken, unwritten = [], []
+    for name, page in parsed.items():
+        for link in page.links:
+            if re.match(r"[a-z]+:|//", link):
+                continue  # a link out of the site (https:, mailto:): followed only by a click
+            target, _, anchor = link.partition("#")
+            target = target.split("?")[0] or name
+            if re.search(r"\.(md|ipynb)$", anchor) and not (site.NOTEBOOKS / anchor).exists():
+                unwritten.append(f"{name}: {anchor}")  # MyST's mark of a link to a missing file
+            elif target not in parsed:
+                if not (folder / target).is_file():
+                    broken.append(f"{name}: {link}")
+            elif anchor and anchor not in parsed[target].ids:
+                broken.append(f"{name}: {link} (no such anchor)")
+    assert not broken, "broken links:\n" + "\n".join(broken)
+    if unwritten:  # a page the course links to but nobody has written yet: say so, don't fail
+        warnings.warn("links to pages not in notebooks/ yet: " + ", ".join(unwritten), stacklevel=1)
 
 
 def test_every_page_has_the_contents_and_previous_next_links(built):
@@ -271,6 +303,8 @@ def test_a_formula_and_a_figure_render_on_notebook_04(browser, built):
     page.locator("article .MathJax_Display").first.scroll_into_view_if_needed()
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "site_page_04.png"))
+    page.locator('article img[src^="_images/"]').first.scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "site_page_04_figure.png"))
     assert page.blocked == [] and page.errors == [], (page.blocked, page.errors)
     page.close()
 
