@@ -6,6 +6,7 @@ import importlib.util
 import re
 import shutil
 import sys
+from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -47,6 +48,7 @@ def notebook_of(cells) -> nbformat.NotebookNode:
         cell.metadata.update(extra)
         made.append(cell)
     nb.cells = made
+    nb.metadata["rise"] = dict(slides.RISE_SETTINGS)
     return nb
 
 
@@ -66,6 +68,10 @@ GOOD = [
     ("md", "### Subsection", "subslide", {}),
     ("md", "> **Pitfall: a trap.** Explained.", "subslide", {}),
     ("code", "\n".join(f"y{i} = {i}" for i in range(slides.MAX_CODE_LINES)), "-", {}),
+    ("md", "## Exercises", "slide", {}),
+    ("code", "answer = ...", "-", {}),
+    ("code", "answer = 2", "fragment", {"tags": ["solution"]}),
+    ("code", "check(answer)", "-", {}),
     ("md", "---\n[Contents](00_start_here.ipynb#Contents)", "skip", {"generated": "navigation-bottom"}),
 ]
 
@@ -85,6 +91,7 @@ def test_checker_accepts_a_notebook_that_follows_the_rules(tmp_path):
     (4, ("code", "x = 1", "notes", {}), "code cell is 'notes'"),
     (0, ("md", "[Contents](00_start_here.ipynb)", "slide", {"generated": "navigation-top"}), "navigation cell must be 'skip'"),
     (8, ("code", "\n".join(f"x{i} = {i}" for i in range(slides.MAX_CODE_LINES + 1)), "-", {}), "lines of code"),
+    (11, ("code", "answer = 2", "-", {"tags": ["solution"]}), "a solution is a 'fragment'"),
 ])
 def test_checker_names_each_broken_rule(tmp_path, index, replacement, message):
     cells = list(GOOD)
@@ -96,9 +103,66 @@ def test_checker_names_each_broken_rule(tmp_path, index, replacement, message):
 
 def test_slide_count_is_what_reveal_shows():
     # navigation skipped; title, '## ', '###' and pitfall start (sub)slides; notes and fragments do not
-    assert [s.start for s in slides.slides_of(notebook_of(GOOD))] == [1, 3, 6, 7]
+    assert [s.start for s in slides.slides_of(notebook_of(GOOD))] == [1, 3, 6, 7, 9]
     # the first visible cell starts a slide even when it is marked '-'
     assert len(slides.slides_of(notebook_of([("md", "text", "-", {}), ("md", "## A", "slide", {})]))) == 2
+
+
+def test_rise_settings_are_checked_and_fix_sets_only_the_presentation_metadata(tmp_path, capsys):
+    notebook = notebook_of(GOOD)
+    del notebook.metadata["rise"]
+    notebook.cells[11].metadata["slideshow"]["slide_type"] = "-"
+    path = tmp_path / "99_unfixed.ipynb"
+    path.write_text(nbformat.writes(notebook) + "\n")
+    problems = slides.check_notebook(path)
+    assert len(problems) == 2 and "metadata.rise" in problems[1], problems
+    assert slides.main(["fix", str(path)]) == 0 and "fixed 99_unfixed.ipynb" in capsys.readouterr().out
+    assert slides.check_notebook(path) == []
+    fixed = nbformat.read(path, as_version=4)
+    assert fixed.cells == notebook.cells[:11] + [fixed.cells[11]] + notebook.cells[12:]
+    assert fixed.cells[11].metadata == {"slideshow": {"slide_type": "fragment"}, "tags": ["solution"]}
+    assert fixed.metadata["rise"] == {"scroll": True}
+    assert slides.fix_notebook(path) is False  # nothing left to do: the file is not rewritten
+
+
+def test_deck_shows_a_solution_on_its_own_click_and_a_widget_as_its_still(tmp_path):
+    notebook = notebook_of(GOOD)
+    notebook.cells[11].metadata["slideshow"]["slide_type"] = "-"  # the deck makes it a fragment anyway
+    notebook.cells[12].outputs = [nbformat.v4.new_output(
+        "display_data", data={"text/plain": "demo", "image/png": "iVBORw0KGgo=",
+                              slides.WIDGET_VIEW: {"version_major": 2, "version_minor": 0, "model_id": "m-1"}})]
+    path = tmp_path / "99_deck.ipynb"
+    path.write_text(nbformat.writes(notebook) + "\n")
+    (deck,) = slides.build([path], tmp_path / "out")
+    html = deck.read_text()
+    where = CellPlaces()
+    where.feed(html)
+    stub, solution, check = (notebook.cells[i].id for i in (10, 11, 12))
+    assert where.in_fragment == {**where.in_fragment, stub: False, solution: True, check: False}
+    assert slides.WIDGET_VIEW not in html and "data:image/png;base64,iVBORw0KGgo=" in html
+    assert html.count('<aside class="notes">') == 1
+
+
+class CellPlaces(HTMLParser):
+    """For each notebook cell in a deck: is it inside a reveal fragment?"""
+
+    def __init__(self):
+        super().__init__()
+        self.stack: list[bool] = []  # per open <div>: is it a fragment?
+        self.in_fragment: dict[str, bool] = {}
+
+    def handle_starttag(self, tag, attrs):
+        if tag != "div":
+            return
+        values = dict(attrs)
+        cell = (values.get("id") or "").removeprefix("cell-id=")
+        if "jp-Cell" in (values.get("class") or "").split() and cell:
+            self.in_fragment[cell] = any(self.stack)
+        self.stack.append("fragment" in (values.get("class") or "").split())
+
+    def handle_endtag(self, tag):
+        if tag == "div":
+            self.stack.pop()
 
 
 def test_check_command_exits_1_and_names_the_problem(tmp_path, capsys):
@@ -156,14 +220,31 @@ def remote(urls: list[str]) -> list[str]:
     return sorted({u for u in urls if re.match(r"\s*(https?:)?//", u)})
 
 
-def test_decks_are_offline_complete_and_reproducible(tmp_path):
-    """One test (not four sharing a fixture), so that under xdist the decks are built once."""
-    snapshot = tmp_path / "notebooks"  # a fixed copy: notebooks may change meanwhile
+@dataclass(frozen=True)
+class Decks:
+    notebooks: Path  # the snapshot the decks were built from
+    out: Path
+    decks: list[Path]
+
+    def notebook(self, deck: Path) -> nbformat.NotebookNode:
+        return nbformat.read(self.notebooks / deck.name.replace(".slides.html", ".ipynb"), as_version=4)
+
+
+@pytest.fixture(scope="session")
+def built_decks(tmp_path_factory) -> Decks:
+    """Every deck, built once per test session (per xdist worker) from a snapshot of the notebooks."""
+    home = tmp_path_factory.mktemp("decks")
+    snapshot = home / "notebooks"  # a fixed copy: notebooks may change meanwhile
     snapshot.mkdir()
     for path in NUMBERED:
         shutil.copy(path, snapshot)
-    out = tmp_path / "slides"
-    built = slides.build(sorted(snapshot.glob("*.ipynb")), out)
+    out = home / "slides"
+    return Decks(snapshot, out, slides.build(sorted(snapshot.glob("*.ipynb")), out))
+
+
+def test_decks_are_offline_complete_and_reproducible(built_decks):
+    """One test (not four), so that under xdist the decks are built once."""
+    snapshot, out, built = built_decks.notebooks, built_decks.out, built_decks.decks
     assert [d.name for d in built] == [f"{p.stem}.slides.html" for p in NUMBERED]
 
     # nothing from the network: every fetched URL is embedded (data:) or a file next to the decks
@@ -188,9 +269,12 @@ def test_decks_are_offline_complete_and_reproducible(tmp_path):
     report.write_text("".join(f"{name}: {url}\n" for name, urls in links.items() for url in urls))
 
     # rebuilding changes no byte (one deck is enough to see a change, and the assets)
-    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
-    slides.build(sorted(snapshot.glob("*.ipynb"))[:1], out)
-    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    again = out.parent / "again"
+    shutil.copytree(out, again)
+    slides.build(sorted(snapshot.glob("*.ipynb"))[:1], again)
+    assert {p.relative_to(again): p.read_bytes() for p in again.rglob("*") if p.is_file()} == {
+        p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()
+    }
 
 
 def test_url_scanner_sees_what_a_browser_would_fetch():

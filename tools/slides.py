@@ -1,6 +1,7 @@
 """Slides: check every notebook's slide metadata, or build offline reveal.js decks.
 
     python tools/slides.py check                 # validate slide metadata (exit 1 on problems)
+    python tools/slides.py fix                   # solutions -> fragments, RISE settings (metadata only)
     python tools/slides.py build                 # every notebook -> build/slides/NN_name.slides.html
     python tools/slides.py build notebooks/03_*.ipynb --out /tmp/decks
 
@@ -8,7 +9,9 @@
 ``metadata.slideshow.slide_type``; the title and every ``## `` section start a
 ``slide``; ``### `` subsections and pitfall boxes start a slide or subslide;
 code cells are ``-``, ``fragment``, ``subslide`` or ``skip``; generated navigation cells are
-``skip``; no (sub)slide shows more than ``--max-code-lines`` non-blank lines of code.
+``skip``; no (sub)slide shows more than ``--max-code-lines`` non-blank lines of code; an
+exercise's solution (tagged ``solution``) is a ``fragment``, so that RISE shows it on a
+click; the notebook's ``rise`` metadata lets a tall slide scroll. ``fix`` sets those two.
 
 ``build`` writes one deck per notebook that opens from file:// with no network:
 reveal.js (from the pinned ``sphinx-revealjs`` wheel) and MathJax 2 (from the
@@ -43,6 +46,9 @@ STARTS = {"slide", "subslide"}
 MAX_CODE_LINES = 40  # non-blank lines of code on one (sub)slide; RISE scrolls, a projector doesn't
 THEME = "white"  # reveal.js theme: local fonts only
 NOTEBOOK_LINK = re.compile(r'href="(\d\d_\w+)\.ipynb')
+# RISE (jupyterlab-rise) reads these from the notebook's metadata: a slide taller than the
+# screen scrolls. Fonts and line wrapping for RISE are in notebooks/rise.css.
+RISE_SETTINGS = {"scroll": True}
 
 # ---------------------------------------------------------------- check
 
@@ -53,6 +59,10 @@ def slide_type(cell: nbformat.NotebookNode) -> str | None:
 
 def first_line(cell: nbformat.NotebookNode) -> str:
     return next((line.strip() for line in cell.source.splitlines() if line.strip()), "")
+
+
+def is_solution(cell: nbformat.NotebookNode) -> bool:
+    return "solution" in cell.metadata.get("tags", [])
 
 
 @dataclass(frozen=True)
@@ -119,6 +129,13 @@ def check_notebook(path: Path, max_code_lines: int = MAX_CODE_LINES) -> list[str
             problem(index, f"{head[:40]!r} must start a 'slide' or 'subslide', not {kind!r}")
     if not title_seen:
         problems.append(f"{path.name}: no title cell ('# ' heading)")
+    for index, cell in enumerate(notebook.cells):
+        if is_solution(cell) and slide_type(cell) != "fragment":
+            problem(index, f"a solution is a 'fragment' (it appears on a click), not {slide_type(cell)!r}: "
+                           "run `python tools/slides.py fix`")
+    if any(notebook.metadata.get("rise", {}).get(k) != v for k, v in RISE_SETTINGS.items()):
+        problems.append(f"{path.name}: metadata.rise must include {RISE_SETTINGS} (RISE scrolls a tall slide): "
+                        "run `python tools/slides.py fix`")
     for slide in slides_of(notebook):
         code = [i for i in slide.cells if notebook.cells[i].cell_type == "code"]
         lines = sum(1 for i in code for line in notebook.cells[i].source.splitlines() if line.strip())
@@ -126,6 +143,21 @@ def check_notebook(path: Path, max_code_lines: int = MAX_CODE_LINES) -> list[str
             problem(slide.start, f"this slide shows {lines} lines of code (cells {code}); "
                                  f"at most {max_code_lines}: split it with a 'subslide' or a shorter cell")
     return problems
+
+
+def fix_notebook(path: Path) -> bool:
+    """Set what ``check`` asks of the presentation metadata (solutions are fragments, RISE
+    scrolls); touch nothing else. Return True if the file changed."""
+    original = path.read_text()
+    notebook = nbformat.reads(original, as_version=4)
+    for cell in notebook.cells:
+        if is_solution(cell):
+            cell.metadata.setdefault("slideshow", {})["slide_type"] = "fragment"
+    notebook.metadata["rise"] = {**notebook.metadata.get("rise", {}), **RISE_SETTINGS}
+    text = nbformat.writes(notebook) + "\n"
+    if text != original:
+        path.write_text(text)
+    return text != original
 
 
 # ---------------------------------------------------------------- build
@@ -231,10 +263,6 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDTH, HEIGHT = 1280, 720  # a 16:9 projector; reveal scales the slide to any 16:9 screen
 
 
-def is_solution(cell: nbformat.NotebookNode) -> bool:
-    return "solution" in cell.metadata.get("tags", [])
-
-
 def prepare_for_deck(notebook: nbformat.NotebookNode) -> None:
     """Before reveal's grouping: a solution is a fragment (it appears on a click); a live
     widget, which a static deck cannot run, leaves its still figure in its place."""
@@ -324,6 +352,8 @@ def main(argv: list[str] | None = None) -> int:
     check = sub.add_parser("check", help="validate slide metadata; exit 1 on problems")
     check.add_argument("notebooks", nargs="*", type=Path, help="default: every notebook")
     check.add_argument("--max-code-lines", type=int, default=MAX_CODE_LINES)
+    fix = sub.add_parser("fix", help="make solutions fragments and let RISE scroll (metadata only)")
+    fix.add_argument("notebooks", nargs="*", type=Path, help="default: every notebook")
     make = sub.add_parser("build", help="write offline reveal.js decks")
     make.add_argument("notebooks", nargs="*", type=Path, help="default: every notebook")
     make.add_argument("--out", type=Path, default=BUILD, help=f"default: {BUILD.relative_to(ROOT)}")
@@ -335,6 +365,10 @@ def main(argv: list[str] | None = None) -> int:
             print(line)
         print(f"slides: {len(paths)} notebook(s), {len(problems)} problem(s)")
         return 1 if problems else 0
+    if args.command == "fix":
+        for path in paths:
+            print(f"{'fixed' if fix_notebook(path) else 'ok   '} {path.name}")
+        return 0
     for deck in build(paths, args.out):
         shown = deck.relative_to(ROOT) if deck.is_relative_to(ROOT) else deck
         print(f"wrote {shown} ({deck.stat().st_size / 1e6:.1f} MB)")
