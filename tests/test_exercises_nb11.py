@@ -2,7 +2,14 @@ import numpy as np
 import pytest
 
 from helpers.exercises import ExerciseFailed
-from helpers.exercises.nb11 import check_adam_step, check_momentum_step
+from helpers.exercises.core import reset_hints
+from helpers.exercises.nb11 import ADAM_STEP, MOMENTUM_STEP, check_adam_step, check_momentum_step
+from helpers.exercises.testing import assert_feedback
+
+
+@pytest.fixture(autouse=True)
+def fresh_hints():
+    reset_hints()
 
 
 def momentum_step(w, velocity, gradient, lr, momentum):
@@ -75,5 +82,47 @@ def step_from_zero(w, g, m, s, t, lr):
 
 @pytest.mark.parametrize("wrong", [no_bias_correction, no_square_root, step_from_zero])
 def test_wrong_adam_fails(wrong):
-    with pytest.raises(ExerciseFailed, match="Hint: m = 0.9 m"):
+    with pytest.raises(ExerciseFailed, match="adam_step: wrong"):
         check_adam_step(wrong)
+
+
+def momentum_sutskever(w, velocity, gradient, lr, momentum):
+    velocity = momentum * velocity - lr * gradient  # another convention: the same path of w
+    return w + velocity, velocity
+
+
+def momentum_in_place(w, velocity, gradient, lr, momentum):
+    velocity = np.array(velocity, dtype=float)
+    velocity *= momentum
+    velocity += gradient
+    return np.subtract(w, lr * velocity), velocity
+
+
+def test_momentum_feedback():
+    assert_feedback(MOMENTUM_STEP, check_momentum_step, [momentum_step, momentum_sutskever, momentum_in_place],
+                    solution_fragments=["velocity = momentum * velocity + gradient"],
+                    success="momentum_step: correct (3 cases checked)")
+
+
+def adam_torch_style(w, g, m, s, t, lr):
+    m = m + (1 - 0.9) * (g - m)
+    s = s * 0.999 + (1 - 0.999) * g * g
+    step_size = lr / (1 - 0.9**t)
+    denominator = np.sqrt(s) / np.sqrt(1 - 0.999**t) + 1e-8
+    return w - step_size * m / denominator, m, s
+
+
+def adam_loop(w, g, m, s, t, lr):
+    new_w, new_m, new_s = [], [], []
+    for wi, gi, mi, si in zip(np.atleast_1d(w), np.atleast_1d(g), np.atleast_1d(m), np.atleast_1d(s), strict=True):
+        mi = 0.9 * mi + 0.1 * gi
+        si = 0.999 * si + 0.001 * gi**2
+        new_w.append(wi - lr * (mi / (1 - 0.9**t)) / ((si / (1 - 0.999**t)) ** 0.5 + 1e-8))
+        new_m.append(mi)
+        new_s.append(si)
+    return np.array(new_w), np.array(new_m), np.array(new_s)
+
+
+def test_adam_feedback():
+    assert_feedback(ADAM_STEP, check_adam_step, [adam_step, adam_torch_style, adam_loop],
+                    solution_fragments=["np.sqrt(s_hat) + 1e-8"], success="adam_step: correct (3 cases checked)")

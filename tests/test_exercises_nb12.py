@@ -4,7 +4,14 @@ import torch
 from torch import nn
 
 from helpers.exercises import ExerciseFailed
-from helpers.exercises.nb12 import check_honest_log, check_train_linear
+from helpers.exercises.core import reset_hints
+from helpers.exercises.nb12 import HONEST_LOG, TRAIN_LINEAR, check_honest_log, check_train_linear
+from helpers.exercises.testing import assert_feedback
+
+
+@pytest.fixture(autouse=True)
+def fresh_hints():
+    reset_hints()
 
 
 def train_linear(x, y, lr, epochs, seed):
@@ -99,5 +106,64 @@ def summed_gradient(x, y, lr, epochs):
 
 @pytest.mark.parametrize("wrong", [seed_pairing, summed_gradient])
 def test_wrong_logs_fail(wrong):
-    with pytest.raises(ExerciseFailed, match="Hint: one row per epoch"):
+    with pytest.raises(ExerciseFailed, match="honest_log: wrong"):
         check_honest_log(wrong)
+
+
+def train_linear_functional(x, y, lr, epochs, seed):
+    torch.manual_seed(seed)
+    model = nn.Linear(1, 1)
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+    for _ in range(epochs):
+        optimizer.zero_grad(set_to_none=True)
+        nn.functional.mse_loss(model(x[:, None]).squeeze(1), y).backward()
+        optimizer.step()
+    return float(model.weight.detach()), float(model.bias.detach())
+
+
+def train_linear_by_hand(x, y, lr, epochs, seed):
+    torch.manual_seed(seed)
+    model = nn.Linear(1, 1)
+    for _ in range(epochs):
+        model.zero_grad()
+        ((model(x.unsqueeze(1)) - y.unsqueeze(1)) ** 2).mean().backward()
+        with torch.no_grad():
+            for p in model.parameters():
+                p -= lr * p.grad
+    return model.weight.item(), model.bias.item()
+
+
+def test_train_linear_feedback():
+    assert_feedback(TRAIN_LINEAR, check_train_linear, [train_linear, train_linear_functional, train_linear_by_hand],
+                    solution_fragments=["loss_fn(model(x.reshape(-1, 1)), y.reshape(-1, 1))"],
+                    success="train_linear: correct (3 cases checked)")
+
+
+def honest_log_vectorised_rows(x, y, lr, epochs):
+    ws = [0.0]
+    for _ in range(epochs):
+        ws.append(ws[-1] - lr * 2 * np.dot(x, ws[-1] * x - y) / len(x))
+    before, after = np.array(ws[:-1]), np.array(ws[1:])
+    losses = ((before[:, None] * x[None, :] - y[None, :]) ** 2).mean(axis=1)
+    return np.column_stack([before, losses, after])
+
+
+def honest_log_torch(x, y, lr, epochs):
+    w = torch.zeros((), dtype=torch.float64, requires_grad=True)
+    X, Y = torch.from_numpy(x), torch.from_numpy(y)
+    rows = []
+    for _ in range(epochs):
+        loss = ((w * X - Y) ** 2).mean()
+        loss.backward()
+        with torch.no_grad():
+            before = w.item()
+            w -= lr * w.grad
+            w.grad = None
+        rows.append((before, loss.item(), w.item()))
+    return np.array(rows)
+
+
+def test_honest_log_feedback():
+    assert_feedback(HONEST_LOG, check_honest_log, [honest_log, honest_log_vectorised_rows, honest_log_torch],
+                    solution_fragments=["rows.append([w, loss_here, new_w])"],
+                    success="honest_log: correct (3 cases checked)")

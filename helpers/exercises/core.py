@@ -306,17 +306,24 @@ def _factor_slip(
 ) -> str | None:
     """Name a constant factor between the answers and the reference (sign, 2, N, ...), if there is one."""
     ratios: list[float] = []
-    for got, want in zip(gots, wants, strict=True):
-        scale = float(np.max(np.abs(want))) if want.size else 0.0
-        mask = np.abs(want) > 1e-9 * max(scale, 1e-300)
-        if not np.any(mask) or got.shape != want.shape or not np.all(np.isfinite(got)):
+    kept: list[tuple[Any, ...]] = []
+    for got, want, case in zip(gots, wants, cases, strict=True):
+        if got.shape != want.shape or not np.all(np.isfinite(got)):
             return None
+        scale = float(np.max(np.abs(want))) if want.size else 0.0
+        if scale == 0.0 or not np.any(np.abs(want) > 1e-9 * scale):
+            if np.allclose(got, 0.0, atol=1e-12):
+                continue  # a zero reference says nothing about a factor
+            return None
+        mask = np.abs(want) > 1e-9 * scale
         ratio = got[mask] / want[mask]
         if not np.allclose(ratio, ratio[0], rtol=1e-4, atol=0.0):
             return None
         if not np.allclose(got[~mask], 0.0, atol=1e-9 * max(scale, 1e-300)):
             return None
         ratios.append(float(ratio[0]))
+        kept.append(case)
+    cases = kept
     if not ratios or all(_near(r, 1.0) for r in ratios):
         return None
     for label, factor in factors.items():
@@ -384,7 +391,7 @@ def _uses_a_loop(func: Any) -> bool:
 uses_a_loop = _uses_a_loop
 
 
-def _same_answer(a: Any, b: Any, rtol: float, atol: float) -> bool:
+def _same_answer(a: Any, b: Any, rtol: float, atol: float, kinds: bool = True) -> bool:
     if a is None or b is None:
         return a is b
     if isinstance(a, (bool, str)) or isinstance(b, (bool, str)):
@@ -392,7 +399,7 @@ def _same_answer(a: Any, b: Any, rtol: float, atol: float) -> bool:
     x, y = _as_array(a), _as_array(b)
     if x is None or y is None or x.shape != y.shape:
         return False
-    if _precision(a) != _precision(b):
+    if kinds and _precision(a) != _precision(b):
         return False
     return bool(np.allclose(x, y, rtol=rtol, atol=atol, equal_nan=True))
 
@@ -426,7 +433,7 @@ def _not_attempted(name: str, what: str) -> None:
 
 
 def match_mistake(exercise: Exercise, results: Callable[[Any], list[Any]] | None, student: Any,
-                  got: list[Any], rtol: float, atol: float) -> str | None:
+                  got: list[Any], rtol: float, atol: float, kinds: bool = True) -> str | None:
     """Return the message of the catalogued mistake whose results equal the student's, if any."""
     for mistake in exercise.mistakes:
         if mistake.detect is not None:
@@ -437,7 +444,9 @@ def match_mistake(exercise: Exercise, results: Callable[[Any], list[Any]] | None
             theirs = results(mistake.answer)
         except Exception:  # a catalogued answer that cannot run on these cases matches nothing
             continue
-        if len(theirs) == len(got) and all(_same_answer(a, b, rtol, atol) for a, b in zip(got, theirs, strict=True)):
+        if len(theirs) == len(got) and all(
+            _same_answer(a, b, rtol, atol, kinds) for a, b in zip(got, theirs, strict=True)
+        ):
             return mistake.message
     return None
 
@@ -452,6 +461,7 @@ def check_value(
     hint: str = "",
     labels: Sequence[str] | None = None,
     want: str | None = None,
+    show_expected: bool = True,
 ) -> None:
     """Check a value the student computed against a reference computed independently.
 
@@ -463,6 +473,8 @@ def check_value(
         hint: one sentence for a student who got it wrong (when ``name`` is a plain name).
         labels: names of the entries of a 1-D answer (e.g. ``("k_step", "k_normal")``).
         want: ``"float"`` when a plain number is asked (a tensor is then a slip).
+        show_expected: False when the expected value IS the answer (a value exercise): a
+            wrong answer then says which entries are wrong, not what they should be.
 
     Returns:
         None. Prints ``"<name>: correct"``, or ``"<name>: not attempted yet (...)"``.
@@ -475,8 +487,14 @@ def check_value(
         return _not_attempted(exercise.name, "replace the ... with your answer")
     problem, slip = _judge(exercise, [got], [expected], [()], [], rtol, atol, labels, None, want, None, {})
     if problem is not None:
-        if slip is None or problem.startswith("expected"):
-            slip = match_mistake(exercise, lambda answer: [answer], got, [got], rtol, atol) or slip
+        slip = match_mistake(exercise, lambda answer: [answer], got, [got], rtol, atol, kinds=False) or slip
+        have, want_array = _as_array(got), _as_array(expected)
+        if not show_expected and problem.startswith("wrong") and have is not None and want_array is not None:
+            problem = f"{_show(got)} is not right"
+            if labels is not None and have.shape == want_array.shape and have.ndim == 1 and len(labels) == have.size:
+                bad = [label for label, ok in zip(labels, np.isclose(have, want_array, rtol=rtol, atol=atol),
+                                                  strict=True) if not ok]
+                problem = f"{_show(got)}: {', '.join(bad)} {'is' if len(bad) == 1 else 'are'} not right"
         raise fail(exercise, problem, slip)
     succeed(exercise, f"{exercise.name}: correct")
 

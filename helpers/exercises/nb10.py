@@ -1,65 +1,179 @@
 """Checkers for notebook 10 (mini-batches).
 
-References are computed independently: the batch order of a seeded ``DataLoader``
-against ``torch.randperm`` drawn from a generator with the same seed, and the gradient-noise formula against
-an exhaustive average over every possible mini-batch of a small data set.
+The loader check tests the properties the exercise asks for, not one particular draw
+order, so that every valid way of seeding the shuffle is accepted (``shuffle=True`` with a
+generator, a ``RandomSampler`` with its own generator, a seeded ``randperm`` sampler):
+the same seed gives the same order on every call, whatever the global seed; another
+seed gives another order; every epoch is a new permutation; features and targets stay
+paired. The gradient-noise formula is checked against an exhaustive average over every
+possible mini-batch of a small data set.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from itertools import combinations
 from typing import Any
 
 import numpy as np
 import torch
-from torch.utils.data import DataLoader
+from torch.utils.data import DataLoader, Sampler, TensorDataset
 
-from helpers.exercises.core import check_function
+from helpers.exercises.core import Exercise, Mistake, check_function, fail, succeed
 
 #: (number of samples, batch size, seed); the batch size divides the number of samples.
 LOADER_CASES = [(12, 4, 0), (10, 5, 7), (8, 2, 123)]
 
+_UNSHUFFLED = "the batches come in the data's own order: nothing is shuffled"
+_GLOBAL_SEED = (
+    "the order changes with the global seed (torch.manual_seed elsewhere in the notebook): the "
+    "shuffle draws from the global generator, not from one seeded with `seed`"
+)
+_SHARED = (
+    "two calls with the same seed gave different orders: the generator is made (or seeded) outside "
+    "the function, so each call goes on from where the last one stopped"
+)
+_SEED_IGNORED = "different seeds give the same order: the argument `seed` is not used"
+_SAME_EVERY_EPOCH = "every epoch repeats the first epoch's order: the shuffle is drawn once, not once per epoch"
+_UNPAIRED = "the features and targets in a batch are no longer paired: shuffle the samples, not X and y separately"
+_BATCH_SIZE = "the batches do not have `batch_size` samples each"
 
-def _reference_order(n: int, batch_size: int, seed: int) -> np.ndarray:
-    """Sample indices of the first epoch, one row per batch: a seeded permutation cut into batches.
 
-    A shuffling ``DataLoader`` first draws one 64-bit number from its generator (the base
-    seed it hands to worker processes), then its ``RandomSampler`` draws ``randperm(n)``.
-    """
+class _FixedOrder(Sampler[int]):
+    """A sampler that replays one permutation every epoch (for the catalogue)."""
+
+    def __init__(self, order: list[int]) -> None:
+        self.order = order
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self.order)
+
+    def __len__(self) -> int:
+        return len(self.order)
+
+
+class _SharedGenerator:
+    """make_loader with a generator seeded once, outside the function (for the catalogue)."""
+
+    def __init__(self) -> None:
+        self.generator = torch.Generator().manual_seed(0)
+
+    def __call__(self, X: torch.Tensor, y: torch.Tensor, batch_size: int, seed: int) -> DataLoader:
+        return DataLoader(TensorDataset(X, y), batch_size=batch_size, shuffle=True, generator=self.generator)
+
+
+def _loader(shuffle: bool = True, seeded: bool = True, fixed_seed: bool = False) -> Callable[..., DataLoader]:
+    def make_loader(X: torch.Tensor, y: torch.Tensor, batch_size: int, seed: int) -> DataLoader:
+        generator = torch.Generator().manual_seed(0 if fixed_seed else seed) if seeded else None
+        return DataLoader(TensorDataset(X, y), batch_size=batch_size, shuffle=shuffle, generator=generator)
+
+    return make_loader
+
+
+def _fixed_permutation(X: torch.Tensor, y: torch.Tensor, batch_size: int, seed: int) -> DataLoader:
+    order = torch.randperm(len(X), generator=torch.Generator().manual_seed(seed)).tolist()
+    return DataLoader(TensorDataset(X, y), batch_size=batch_size, sampler=_FixedOrder(order))
+
+
+def _unpaired(X: torch.Tensor, y: torch.Tensor, batch_size: int, seed: int) -> DataLoader:
     generator = torch.Generator().manual_seed(seed)
-    torch.empty((), dtype=torch.int64).random_(generator=generator)  # the loader's base seed
-    order = torch.randperm(n, generator=generator)
-    return order.numpy().reshape(n // batch_size, batch_size).astype(np.float64)
+    shuffled_y = y[torch.randperm(len(y), generator=torch.Generator().manual_seed(seed + 1))]
+    return DataLoader(TensorDataset(X, shuffled_y), batch_size=batch_size, shuffle=True, generator=generator)
+
+
+def _batch_plus_one(X: torch.Tensor, y: torch.Tensor, batch_size: int, seed: int) -> DataLoader:
+    return _loader()(X, y, batch_size + 1, seed)
+
+
+SEEDED_LOADER = Exercise(
+    "seeded_loader",
+    hints=(
+        "a DataLoader shuffles with a random generator: which one it uses decides whether the "
+        "order depends on `seed` alone.",
+        "give the loader (shuffle=True), or a RandomSampler, its OWN torch.Generator, created and "
+        "seeded with `seed` inside the function; it then draws a new order every epoch.",
+        "DataLoader(TensorDataset(X, y), batch_size=batch_size, shuffle=True, "
+        "generator=torch.Generator().manual_seed(seed))",
+    ),
+    mistakes=(
+        Mistake(_loader(shuffle=False), _UNSHUFFLED),
+        Mistake(_loader(seeded=False), _GLOBAL_SEED),
+        Mistake(_SharedGenerator(), _SHARED),
+        Mistake(_loader(fixed_seed=True), _SEED_IGNORED),
+        Mistake(_fixed_permutation, _SAME_EVERY_EPOCH),
+        Mistake(_unpaired, _UNPAIRED),
+        Mistake(_batch_plus_one, _BATCH_SIZE),
+    ),
+)
+
+
+def _epochs(make_loader: Callable[..., Any], n: int, batch_size: int, seed: int, global_seed: int,
+            epochs: int = 1) -> list[list[int]]:
+    """The sample order of the first ``epochs`` epochs of a fresh loader, made under ``global_seed``.
+
+    Raises ValueError (with the slip's message) when a batch is malformed.
+    """
+    X = torch.arange(n, dtype=torch.float32).reshape(n, 1)
+    y = torch.arange(n, dtype=torch.float32).reshape(n, 1) * 10
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(global_seed)
+        loader = make_loader(X, y, batch_size, seed)
+        if not isinstance(loader, DataLoader):
+            raise TypeError(f"make_loader must return a torch.utils.data.DataLoader, got {type(loader).__name__}")
+        orders = []
+        for _ in range(epochs):
+            order: list[int] = []
+            for features, targets in loader:
+                if not torch.equal(features.reshape(-1) * 10, targets.reshape(-1)):
+                    raise ValueError(_UNPAIRED)
+                if features.shape[0] != batch_size:
+                    raise ValueError(_BATCH_SIZE)
+                order.extend(int(v) for v in features.reshape(-1))
+            if sorted(order) != list(range(n)):
+                raise ValueError("an epoch must visit every sample exactly once")
+            orders.append(order)
+    return orders
+
+
+def _loader_slip(make_loader: Callable[..., Any]) -> tuple[str, str] | None:
+    """Test every property on every case; return (problem, slip) for the first one that fails."""
+    for n, batch_size, seed in LOADER_CASES:
+        where = f"for n={n}, batch_size={batch_size}, seed={seed}"
+        first, second = _epochs(make_loader, n, batch_size, seed, global_seed=seed + 1, epochs=2)
+        if first == list(range(n)):
+            return f"the first epoch {where} visits the samples in order {first}", _UNSHUFFLED
+        again = _epochs(make_loader, n, batch_size, seed, global_seed=seed + 1)[0]
+        if again != first:
+            return f"two calls {where} gave {first} and {again}", _SHARED
+        other_global = _epochs(make_loader, n, batch_size, seed, global_seed=seed + 1000)[0]
+        if other_global != first:
+            return f"the order {where} changed when the global seed changed: {first} and {other_global}", _GLOBAL_SEED
+        other_seed = _epochs(make_loader, n, batch_size, seed + 1, global_seed=seed + 1)[0]
+        if other_seed == first:
+            return f"seeds {seed} and {seed + 1} give the same order {first}", _SEED_IGNORED
+        if second == first:
+            return f"epochs 1 and 2 {where} have the same order {first}", _SAME_EVERY_EPOCH
+    return None
 
 
 def check_seeded_loader(make_loader: Callable[[torch.Tensor, torch.Tensor, int, int], Any]) -> None:
     """Check ``make_loader(X, y, batch_size, seed)``: a shuffling DataLoader whose order depends only on ``seed``."""
-
-    def student(n: int, batch_size: int, seed: int) -> np.ndarray:
-        X = torch.arange(n, dtype=torch.float32).reshape(n, 1)
-        y = torch.arange(n, dtype=torch.float32).reshape(n, 1) * 10
-        torch.manual_seed(seed + 1)  # the global seed must not matter: a different one each call
-        loader = make_loader(X, y, batch_size, seed)
-        if not isinstance(loader, DataLoader):
-            raise TypeError(f"make_loader must return a torch.utils.data.DataLoader, got {type(loader).__name__}")
-        rows = []
-        for batch in loader:
-            features, targets = batch
-            if not torch.equal(features.reshape(-1) * 10, targets.reshape(-1)):
-                raise ValueError("the features and targets in a batch are no longer paired")
-            rows.append(features.reshape(-1).numpy())
-        if len({row.size for row in rows}) != 1:
-            return np.concatenate(rows).astype(np.float64)  # uneven batches: the shape check will say so
-        return np.stack(rows).astype(np.float64)
-
-    return check_function(
-        "seeded_loader", student, _reference_order, LOADER_CASES, rtol=0, atol=0,
-        hint=(
-            "DataLoader(TensorDataset(X, y), batch_size=batch_size, shuffle=True, "
-            "generator=torch.Generator().manual_seed(seed)): the generator must be a new one, seeded with `seed`."
-        ),
-    )
+    if not callable(make_loader):
+        return check_function(SEEDED_LOADER, make_loader, lambda: None, [()])
+    try:
+        found = _loader_slip(make_loader)
+    except NotImplementedError:
+        return check_function(SEEDED_LOADER, make_loader, lambda *case: None, LOADER_CASES)
+    except ValueError as error:
+        message = str(error)
+        slip = message if message in (_UNPAIRED, _BATCH_SIZE) else None
+        raise fail(SEEDED_LOADER, f"a batch is wrong: {message}" if slip is None else "a batch is wrong", slip) from None
+    except Exception as error:
+        text = str(error).splitlines()[0] if str(error) else ""
+        raise fail(SEEDED_LOADER, f"your code raised {type(error).__name__}: {text[:200]}") from None
+    if found is not None:
+        raise fail(SEEDED_LOADER, *found)
+    succeed(SEEDED_LOADER, f"seeded_loader: correct ({len(LOADER_CASES)} cases checked)")
 
 
 def _exhaustive_variance(per_sample_gradients: np.ndarray, batch_size: int) -> float:
@@ -80,13 +194,39 @@ def _gradient_cases() -> list[tuple[np.ndarray, int]]:
     return [(six, 1), (six, 2), (six, 3), (six, 6), (seven, 2), (seven, 4)]
 
 
+def _sigma2(gradients: Any, ddof: int = 0) -> float:
+    g = np.asarray(gradients, dtype=np.float64)
+    return float(np.sum((g - g.mean(axis=0)) ** 2) / (g.shape[0] - ddof))
+
+
+PREDICTED_GRADIENT_VARIANCE = Exercise(
+    "predicted_gradient_variance",
+    hints=(
+        "two ingredients: the spread sigma^2 of the per-sample gradients around their mean, and "
+        "how averaging B of them (drawn without replacement) shrinks it.",
+        "sigma^2 = the mean over the N samples of the squared distance ||g_i - g||^2 (a sum over the "
+        "d coordinates, divided by N); then apply the formula's two factors.",
+        "sigma2 / batch_size * (N - batch_size) / (N - 1), with "
+        "sigma2 = np.mean(np.sum((g - g.mean(axis=0))**2, axis=1))",
+    ),
+    mistakes=(
+        Mistake(lambda g, b: _sigma2(g) / b,
+                "the finite-population factor (N - B)/(N - 1) is missing: a batch of all N samples has no noise"),
+        Mistake(lambda g, b: _sigma2(g, ddof=1) / b * (len(g) - b) / (len(g) - 1),
+                "sigma^2 divides by N - 1 (a sample variance); the formula's sigma^2 divides by N"),
+        Mistake(lambda g, b: _sigma2(g) * (len(g) - b) / (len(g) - 1),
+                "the division by the batch size B is missing"),
+        Mistake(lambda g, b: _sigma2(g) / np.shape(g)[1] / b * (len(g) - b) / (len(g) - 1),
+                "sigma^2 averages over the d coordinates too; ||g_i - g||^2 adds them up"),
+    ),
+)
+
+
 def check_predicted_gradient_variance(predicted_gradient_variance: Callable[[np.ndarray, int], Any]) -> None:
     """Check ``predicted_gradient_variance(per_sample_gradients, batch_size)`` against every possible batch."""
     return check_function(
-        "predicted_gradient_variance", predicted_gradient_variance, _exhaustive_variance, _gradient_cases(),
-        rtol=1e-9, atol=1e-12,
-        hint=(
-            "sigma^2 = mean over samples of ||g_i - g||^2 (divide by N, not N - 1); "
-            "then multiply by (N - B) / (N - 1) and divide by B."
-        ),
+        PREDICTED_GRADIENT_VARIANCE, predicted_gradient_variance, _exhaustive_variance, _gradient_cases(),
+        rtol=1e-9, atol=1e-12, arg_names=("per_sample_gradients", "batch_size"),
+        factors={"B": lambda case: float(case[1]), "N": lambda case: float(len(case[0]))},
     )
+

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from helpers.exercises.core import ExerciseFailed, check_function, check_value
+from helpers.exercises.core import Exercise, Mistake, check_function, check_value, fail, uses_a_loop
 
 
 def loop_gradient(X: Any, y: Any, w: Any) -> np.ndarray:
@@ -34,11 +34,44 @@ def _cases() -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
     return cases
 
 
+def _gradient_by_rows(X: np.ndarray, y: np.ndarray, w: np.ndarray) -> np.ndarray:
+    gradient = np.zeros(X.shape[1])
+    for row, target in zip(X, y, strict=True):
+        gradient += 2 * (row @ w - target) * row
+    return gradient / len(y)
+
+
+VECTORIZED_GRADIENT = Exercise(
+    "vectorized_gradient",
+    hints=(
+        "two matrix products do all the work: one makes every prediction at once, the other "
+        "collects every feature's share of the error.",
+        "the residual r = X w - y has shape (n,); X turned on its side times r gives one number "
+        "per feature, shape (d,); then the mean's factor 2/n.",
+        "(2 / len(y)) * X.T @ (X @ w - y)",
+    ),
+    mistakes=(
+        Mistake(_gradient_by_rows, "the exercise asks for NumPy without a Python loop: let matrix "
+                "products do the looping", detect=uses_a_loop),
+        Mistake(lambda X, y, w: X.T @ (X @ w - y) / len(y), "the factor 2 from the square is missing"),
+        Mistake(lambda X, y, w: 2 * X.T @ (X @ w - y),
+                "a sum over the samples, not a mean: n times too large"),
+        Mistake(lambda X, y, w: (2 / len(y)) * X.T @ (y - X @ w),
+                "the sign is flipped: the residual is prediction minus target"),
+        Mistake(lambda X, y, w: (2 / len(y)) * X.T @ (X * w - y[:, None]).sum(axis=1),
+                "X * w multiplies element by element: the prediction X @ w sums over the features"),
+    ),
+)
+
+
 def check_vectorized_gradient(vectorized_gradient: Callable[[np.ndarray, np.ndarray, np.ndarray], Any]) -> None:
-    """Check ``vectorized_gradient(X, y, w)`` against the plain-Python loop on three data sets."""
+    """Check ``vectorized_gradient(X, y, w)`` against the plain-Python loop on three data sets.
+
+    The exercise asks for no Python loop: a function with a ``for``/``while`` loop is rejected.
+    """
     return check_function(
-        "vectorized_gradient", vectorized_gradient, loop_gradient, _cases(), rtol=1e-9, atol=1e-12,
-        hint="residual r = X @ w - y (shape (n,)); gradient = (2 / n) * X.T @ r (shape (d,)).",
+        VECTORIZED_GRADIENT, vectorized_gradient, loop_gradient, _cases(), rtol=1e-9, atol=1e-12,
+        factors={"n": lambda case: float(len(case[1]))},
     )
 
 
@@ -77,19 +110,54 @@ def reference_cost_slopes(n: int = 1024, d: int = 32) -> np.ndarray:
     return np.array(slopes)
 
 
+COST_SLOPES = Exercise(
+    "cost_slopes",
+    hints=(
+        "count how many times each algorithm touches the data: for a gradient step, each entry of "
+        "X; for the normal equations, each entry of X^T X.",
+        "a step does a fixed number of multiplications per entry of the n x d matrix X; X^T X has "
+        "d x d entries, each a sum over the n samples; solving the small d x d system costs about "
+        "d^3, negligible when n >> d.",
+        "(1, 2): a step costs about 2 n d, the normal equations about n d^2",
+    ),
+    mistakes=(
+        Mistake((1, 3),
+                "the d^3 of solving the d x d system is real, but next to building X^T X it is small when n >> d"),
+        Mistake((2, 2), "a gradient step does not pair features with each other: what does it cost per entry of X?"),
+        Mistake((1, 1), "building X^T X pairs every feature with every other feature"),
+        Mistake((2, 3), "both exponents are too high: count the multiplications per entry of X, and per entry of X^T X"),
+        Mistake((1.2, 1.8), "exponents are whole numbers (cost grows like d^k); a slope fitted to a few "
+                "sizes is only close to one"),
+    ),
+)
+
+
 def check_cost_slopes(answer: Any) -> None:
     """Check ``answer = (k_step, k_normal_equations)``: cost grows like ``d**k`` when n >> d.
 
     The reference counts the multiplications each algorithm performs at n = 1024 for
-    d = 16 and 32; a slope within 0.25 of it is accepted.
+    d = 16 and 32, and takes the whole number nearest each measured slope (the slope of the
+    normal equations is 1.89 there and tends to 2 as d grows with n >> d). A pair, list or
+    array of two whole numbers is accepted; fractional exponents are not.
     """
-    if answer is not Ellipsis and (not isinstance(answer, (tuple, list)) or len(answer) != 2):
-        raise ExerciseFailed(
-            f"cost_slopes: expected a pair of numbers (k_step, k_normal_equations), got {answer!r}"
-            "\nHint: write answer = (k_step, k_normal_equations), e.g. (3, 3)."
-        )
-    return check_value(
-        "cost_slopes", answer, reference_cost_slopes(), rtol=0.0, atol=0.25,
-        hint="a step touches each of the n*d entries of X a fixed number of times; "
-             "X^T X has d*d entries, each a sum over the n samples.",
-    )
+    if answer is Ellipsis:
+        return check_value(COST_SLOPES, answer, 0.0)
+    values = np.asarray(answer, dtype=object).reshape(-1) if isinstance(answer, (tuple, list, np.ndarray)) else None
+    numbers = None
+    if values is not None and values.size == 2:
+        try:
+            numbers = np.array([float(v) for v in values])
+        except (TypeError, ValueError):
+            numbers = None
+    if numbers is None:
+        raise fail(COST_SLOPES, f"expected a pair of numbers (k_step, k_normal_equations), got {answer!r}",
+                   "write answer = (k_step, k_normal_equations): two exponents, e.g. (3, 3)")
+    measured = reference_cost_slopes()
+    exponents = np.round(measured)
+    assert np.all(np.abs(measured - exponents) < 0.25), measured  # the counts are near their asymptotic slopes
+    if not np.all(numbers == np.round(numbers)):
+        slip = next((m.message for m in COST_SLOPES.mistakes if np.allclose(numbers, m.answer)), None)
+        raise fail(COST_SLOPES, f"got exponents {tuple(float(v) for v in numbers)}, which are not whole numbers",
+                   slip or "exponents are whole numbers (cost grows like d^k)")
+    return check_value(COST_SLOPES, numbers, exponents, rtol=0.0, atol=1e-9, labels=("k_step", "k_normal_equations"),
+                       show_expected=False)
