@@ -341,7 +341,11 @@ def plot_loss_contours(
     contours = target.contour(
         grid1, grid2, shown, levels=contour_levels, cmap="viridis", norm=norm, linewidths=1.2
     )
-    target.figure.colorbar(contours, ax=target, label="loss")
+    bar = target.figure.colorbar(contours, ax=target, label="loss")
+    if log_scale:  # label whole powers of ten, not the (uneven) levels
+        bar.ax.minorticks_off()
+        exponents = np.arange(np.ceil(np.log10(contour_levels[0])), np.floor(np.log10(contour_levels[-1])) + 1)
+        bar.set_ticks(10.0**exponents, labels=[f"$10^{{{int(k)}}}$" for k in exponents])
     seen = _Palette(paths or {})
     for label, points in (paths or {}).items():
         route = as_float_array(points, f"paths[{label!r}]", ndim=2)

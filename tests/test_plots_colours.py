@@ -121,6 +121,8 @@ def test_contours_have_a_loss_colour_bar_and_coloured_paths():
     )
     bars = [other for other in fig.axes if other is not ax]
     assert len(bars) == 1 and bars[0].get_ylabel() == "loss"
+    labels = [tick.get_text() for tick in bars[0].get_yticklabels()]
+    assert labels and all(label.startswith("$10^{") for label in labels)  # powers of ten
     colours = _colours(ax)
     assert colours["GD"] == METHOD_COLOURS["gd"] and colours["Adam"] == METHOD_COLOURS["adam"]
     assert colours["minimum"] == METHOD_COLOURS["least squares"]
