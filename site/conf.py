@@ -68,3 +68,5 @@ html_show_sourcelink = False
 html_show_search_summary = False  # summaries fetch() each page, which file:// refuses
 html_context = {"default_mode": "light"}  # figures are drawn on white
 myst_update_mathjax = False  # myst's processHtmlClass is MathJax 3 config; MathJax 2 reads \( \) itself
+html_static_path = ["_static"]
+html_css_files = ["course.css"]

@@ -262,6 +262,14 @@ def guarded_page(browser):
     return page
 
 
+# The first line of every <pre> whose lines are all <= 88 characters but which still scrolls.
+FITS_88 = """Array.from(document.querySelectorAll('article pre'))
+    .filter(p => p.scrollWidth > p.clientWidth + 1)
+    .map(p => p.textContent.split('\\n'))
+    .filter(lines => Math.max(...lines.map(l => l.length)) <= 88)
+    .map(lines => lines[0])"""
+
+
 def open_page(page, path: Path) -> None:
     page.goto(path.as_uri())
     page.wait_for_load_state("load")
@@ -279,6 +287,8 @@ def test_every_page_loads_offline_without_errors_with_its_figures_and_formulas(b
         images = page.evaluate("Array.from(document.images).map(i => [i.getAttribute('src'), i.complete, i.naturalWidth])")
         broken = [src for src, complete, width in images if not (complete and width > 0)]
         assert not broken, f"{name}: images did not load: {broken}"
+        cut = page.evaluate(FITS_88)
+        assert not cut, f"{name}: code or output of <= 88 columns needs scrolling at 1280 px: {cut}"
         if page.evaluate("document.querySelector('span.math, div.math') !== null"):
             assert page.locator(".MathJax, .MathJax_Display").count() > 0, f"{name}: no formula rendered"
             assert page.locator(".MathJax_Error, merror").count() == 0, f"{name}: MathJax reported an error"

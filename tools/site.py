@@ -11,8 +11,9 @@ the pinned jupyter-server-mathjax wheel, copied to ``_static/mathjax``). The con
 is ``site/conf.py``; the landing page is ``site/index.md`` with the contents filled in here.
 
 The pages are staged first in ``build/site-src/`` (the doctrees, Sphinx's cache, in
-``build/site-doctrees/``, outside the published folder), so a second build only re-reads
-what changed. On the way each notebook loses what is not for readers of the site:
+``build/site-doctrees/``, and myst-nb's extracted figures in ``build/jupyter_execute/``,
+outside the published folder), so a second build only re-reads what changed (everything,
+when a page was added or removed). On the way each notebook loses what is not for readers of the site:
 
 * cells tagged ``solution``: removed, and the recorded output of the check cell right
   after each is cleared, so the page shows the exercise as a student copy does (default);
@@ -31,9 +32,11 @@ import importlib.util
 import re
 import shutil
 import sys
+import warnings
 from pathlib import Path
 
 import nbformat
+from nbformat.warnings import MissingIDFieldWarning
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
@@ -128,7 +131,9 @@ def stage(source: Path = NOTEBOOKS, target: Path = STAGE, solutions: str = "remo
         raise ValueError(f"source has no numbered notebooks (NN_name.ipynb): {source}")
     staged = []
     for path in notebooks:
-        notebook = site_notebook(nbformat.read(path, as_version=4), solutions)
+        with warnings.catch_warnings():  # a notebook saved without cell ids: the copy gets ids
+            warnings.simplefilter("ignore", MissingIDFieldWarning)
+            notebook = site_notebook(nbformat.read(path, as_version=4), solutions)
         staged.append(target / path.name)
         write_if_changed(staged[-1], nbformat.writes(notebook) + "\n")
     for path in markdown:
@@ -181,8 +186,13 @@ def build(out: Path = BUILD, solutions: str = "remove", source: Path = NOTEBOOKS
     stage_dir = STAGE.with_name(STAGE.name + suffix) if suffix else STAGE
     doctrees = DOCTREES.with_name(DOCTREES.name + suffix) if suffix else DOCTREES
     stage_dir.mkdir(parents=True, exist_ok=True)
-    stage(source, stage_dir, solutions)
+    before = {p.name for p in stage_dir.iterdir() if p.is_file()}
+    after = {p.name for p in stage(source, stage_dir, solutions)}
     args = ["-b", "html", "-c", str(CONF), "-d", str(doctrees)]
+    if after != before:
+        # MyST decides whether [text](page.md) is a page link when it reads the linking page:
+        # when a page comes or goes, every page is read again (a few seconds).
+        args.append("-E")
     if quiet:
         args.append("-q")
     status = build_main([*args, str(stage_dir), str(out)])
