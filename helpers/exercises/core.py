@@ -487,6 +487,8 @@ def check_value(
         return _not_attempted(exercise.name, "replace the ... with your answer")
     problem, slip = _judge(exercise, [got], [expected], [()], [], rtol, atol, labels, None, want, None, {})
     if problem is not None:
+        if not show_expected and problem.startswith("wrong"):
+            slip = None  # a factor between the answer and the expected value would give the answer away
         slip = match_mistake(exercise, lambda answer: [answer], got, [got], rtol, atol, kinds=False) or slip
         have, want_array = _as_array(got), _as_array(expected)
         if not show_expected and problem.startswith("wrong") and have is not None and want_array is not None:
@@ -577,6 +579,7 @@ def check_function(
     dtype: str | None = None,
     factors: Mapping[str, Callable[[tuple[Any, ...]], float]] | None = None,
     success: str | None = None,
+    diagnose: Callable[[Any], str | None] | None = None,
 ) -> None:
     """Call the student's ``func`` and an independent ``reference`` on every case and compare.
 
@@ -599,6 +602,8 @@ def check_function(
         factors: per-case factors to recognise, e.g. ``{"N/B": lambda case: ...}``; by
             default ``N``, the length of the first array argument.
         success: the line printed when every case is right (default ``"<name>: correct (N cases checked)"``).
+        diagnose: the exercise's own diagnosis of ``func``, used when neither the catalogue nor
+            the common slips name the mistake.
 
     Returns:
         None. Prints one line: correct, or not attempted yet.
@@ -660,4 +665,6 @@ def check_function(
                 "the same arguments gave a different result the second time: the function keeps "
                 "state outside itself (a variable or model made outside it, changed inside)"
             )
+    if slip is None and diagnose is not None:
+        slip = diagnose(func)
     raise fail(exercise, problem, slip)

@@ -8,11 +8,43 @@ from typing import Any
 import numpy as np
 import torch
 
-from helpers.exercises.core import NOT_ATTEMPTED, ExerciseFailed, check_function, check_value
+from helpers.exercises.core import (
+    NOT_ATTEMPTED,
+    Exercise,
+    Mistake,
+    check_function,
+    check_value,
+    fail,
+    succeed,
+)
 
-_SHARD_HINT = (
-    "give every rank the same number of samples, e.g. rank r gets rows r*m to (r+1)*m - 1 "
-    "with m = len(X) // world_size, and keep each X row with its own y."
+_UNEQUAL = (
+    "the shards have different sizes: DDP averages the shards' mean gradients, which weighs the "
+    "samples of a small shard more"
+)
+_NOT_ONCE = "the shards do not hold every sample exactly once: some rows are repeated or missing"
+_UNPAIRED = "the rows of X are no longer next to their own targets y: split X and y the same way"
+_COUNT = "the list does not have one shard per rank (world_size of them)"
+
+SPLIT_INTO_SHARDS = Exercise(
+    "split_into_shards",
+    hints=(
+        "every rank needs its own slice of the data: the same number of samples for each, no "
+        "sample in two slices, and each X row with its own y.",
+        "with m = len(X) // world_size samples per rank, rank r can take m consecutive rows, or "
+        "every world_size-th row from r on; cut X and y with the same index.",
+        "[(X[r * m : (r + 1) * m], y[r * m : (r + 1) * m]) for r in range(world_size)], with m = len(X) // world_size",
+    ),
+    mistakes=(
+        Mistake(lambda X, y, W: [(X[r * (len(X) // W + 1):(r + 1) * (len(X) // W + 1)],
+                                  y[r * (len(X) // W + 1):(r + 1) * (len(X) // W + 1)]) for r in range(W)],
+                _UNEQUAL),
+        Mistake(lambda X, y, W: [(X[: len(X) // W], y[: len(X) // W])] * W, _NOT_ONCE),
+        Mistake(lambda X, y, W: [(X[r::W], y[(r + 1) % W::W]) for r in range(W)], _UNPAIRED),
+        Mistake(lambda X, y, W: [(X[r * (len(X) // W):(r + 1) * (len(X) // W)],
+                                  y[r * (len(X) // W):(r + 1) * (len(X) // W)]) for r in range(W - 1)],
+                _COUNT),
+    ),
 )
 
 
@@ -32,18 +64,21 @@ def _cases() -> list[tuple[np.ndarray, np.ndarray, int]]:
 
 
 def _shards_of(result: Any, world_size: int, where: str) -> list[tuple[np.ndarray, np.ndarray]]:
+    name = SPLIT_INTO_SHARDS
     if not isinstance(result, (list, tuple)) or len(result) != world_size:
         got = f"{len(result)} items" if isinstance(result, (list, tuple)) else type(result).__name__
-        raise ExerciseFailed(f"split_into_shards: expected a list of {world_size} (X_shard, y_shard) pairs{where}, got {got}\nHint: {_SHARD_HINT}")
+        raise fail(name, f"expected a list of {world_size} (X_shard, y_shard) pairs{where}, got {got}", _COUNT)
     shards = []
     for rank, pair in enumerate(result):
         if not isinstance(pair, (list, tuple)) or len(pair) != 2:
-            raise ExerciseFailed(f"split_into_shards: shard {rank} must be a pair (X_shard, y_shard){where}\nHint: {_SHARD_HINT}")
+            raise fail(name, f"shard {rank} must be a pair (X_shard, y_shard){where}",
+                       "each shard is a pair: its rows of X and the matching entries of y")
         X_r, y_r = (np.asarray(part.detach() if hasattr(part, "detach") else part, dtype=np.float64) for part in pair)
         if X_r.ndim != 2 or y_r.ndim != 1 or len(X_r) != len(y_r):
-            raise ExerciseFailed(
-                f"split_into_shards: shard {rank} has X of shape {X_r.shape} and y of shape {y_r.shape}{where}; "
-                f"expected (m, d) and (m,)\nHint: {_SHARD_HINT}"
+            raise fail(
+                name, f"shard {rank} has X of shape {X_r.shape} and y of shape {y_r.shape}{where}; "
+                "expected (m, d) and (m,)",
+                "slice the rows and keep the shapes: X_shard (m, d) and y_shard (m,)",
             )
         shards.append((X_r, y_r))
     return shards
@@ -55,37 +90,37 @@ def check_split_into_shards(split_into_shards: Callable[[np.ndarray, np.ndarray,
     Then confirms what DDP relies on: the average of the shards' mean-loss gradients
     equals the full-batch gradient (computed in closed form).
     """
-    name = "split_into_shards"
+    name = SPLIT_INTO_SHARDS
     cases = _cases()
     for X, y, world_size in cases:
         where = f" for {len(X)} samples and world_size={world_size}"
         try:
             result = split_into_shards(X.copy(), y.copy(), world_size)
         except NotImplementedError:
-            print(f"{name}: {NOT_ATTEMPTED} (fill in the function, then run this cell again)")
+            print(f"{name.name}: {NOT_ATTEMPTED} (fill in the function, then run this cell again)")
             return
         except Exception as error:
-            raise ExerciseFailed(f"{name}: your function raised {type(error).__name__}: {error}{where}\nHint: {_SHARD_HINT}") from None
+            raise fail(name, f"your code raised {type(error).__name__}: {error}{where}") from None
         shards = _shards_of(result, world_size, where)
         sizes = [len(y_r) for _, y_r in shards]
         if len(set(sizes)) != 1:
-            raise ExerciseFailed(
-                f"{name}: shard sizes {sizes} differ{where}; DDP averages the shards' mean gradients, "
-                f"which weighs the samples of a small shard more\nHint: {_SHARD_HINT}"
-            )
+            raise fail(name, f"shard sizes {sizes} differ{where}", _UNEQUAL)
         together = np.vstack([np.column_stack([X_r, y_r]) for X_r, y_r in shards])
         original = np.column_stack([X, y])
         if together.shape != original.shape or not np.array_equal(np.unique(together, axis=0), np.unique(original, axis=0)):
-            raise ExerciseFailed(
-                f"{name}: the shards hold {len(together)} rows{where}, but must hold each of the {len(X)} samples "
-                f"exactly once (with its own y)\nHint: {_SHARD_HINT}"
+            rows_x = np.vstack([X_r for X_r, _ in shards])
+            same_x = rows_x.shape == X.shape and np.array_equal(np.unique(rows_x, axis=0), np.unique(X, axis=0))
+            raise fail(
+                name, f"the shards hold {len(together)} (x, y) rows{where}, but must hold each of the {len(X)} "
+                "samples exactly once, with its own y",
+                _UNPAIRED if same_x else _NOT_ONCE,
             )
         w, b = np.linspace(-1.0, 1.0, X.shape[1]), 0.25
         averaged = np.mean([mean_squared_error_gradient(X_r, y_r, w, b) for X_r, y_r in shards], axis=0)
         full = mean_squared_error_gradient(X, y, w, b)
         if not np.allclose(averaged, full, rtol=1e-9, atol=1e-12):  # pragma: no cover - implied by the checks above
-            raise ExerciseFailed(f"{name}: the averaged shard gradients differ from the full-batch gradient{where}\nHint: {_SHARD_HINT}")
-    print(f"{name}: correct ({len(cases)} cases checked; the average of the shard gradients equals the full-batch gradient)")
+            raise fail(name, f"the averaged shard gradients differ from the full-batch gradient{where}")
+    succeed(name, f"{name.name}: correct ({len(cases)} cases; shard gradients average to the full batch)")
 
 
 def sum_loss_scale(samples: int = 64, world_size: int = 2, *, seed: int = 0) -> float:
@@ -111,21 +146,58 @@ def sum_loss_scale(samples: int = 64, world_size: int = 2, *, seed: int = 0) -> 
     return float(ratios[0])
 
 
+SUM_LOSS_SCALE = Exercise(
+    "sum_loss_scale",
+    hints=(
+        "two things happen to the gradient: each rank sums over its 32 samples, then DDP averages "
+        "over the 2 ranks. What does the full-batch mean do instead?",
+        "write both as 'sum over all 64 samples, divided by something': DDP divides by 2, the "
+        "mean divides by 64. The factor turns one division into the other.",
+        "2 / 64, i.e. W / N",
+    ),
+    mistakes=(
+        Mistake(1 / 64, "dividing by the 64 samples forgets that DDP has already divided by the 2 ranks"),
+        Mistake(2.0, "multiplying by the 2 ranks undoes DDP's average but leaves the sum over the samples"),
+        Mistake(32.0, "the factor is upside down: the summed gradient is too LARGE, so the factor is below 1"),
+        Mistake(1 / 2, "DDP already averages over the 2 ranks: dividing by 2 again does not undo the sums"),
+    ),
+)
+
+
 def check_sum_loss_scale(scale: Any) -> None:
     """Check ``scale``: what to multiply DDP's gradient by when each of 2 ranks uses a SUM loss over 32 of 64 samples."""
-    return check_value(
-        "sum_loss_scale", scale, sum_loss_scale(64, 2), rtol=1e-9, atol=0.0,
-        hint="DDP divides the sum of the 2 shard gradients by 2; the full-batch mean divides the sum over all 64 samples by 64.",
-    )
+    return check_value(SUM_LOSS_SCALE, scale, sum_loss_scale(64, 2), rtol=1e-9, atol=0.0, show_expected=False)
 
 
 # --- Exercise 3 of notebook 14: the worker's loss, run in real processes -------------------
 
 SHARD_LOSS_CASES = ((40, 24), (32, 32), (10, 30, 24))
-_SHARD_LOSS_HINT = (
-    "DDP adds the ranks' gradients and divides by the number of ranks W; the full-batch mean "
-    "adds the gradients of all N samples and divides by N. Start from the summed squared error "
-    "over the shard and scale it so that the two divisions agree, whatever the shard sizes."
+def _summed(prediction: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+    return torch.nn.functional.mse_loss(prediction, target, reduction="sum")
+
+
+SHARD_LOSS = Exercise(
+    "shard_loss",
+    hints=(
+        "DDP adds the ranks' gradients and divides by the number of ranks W; the full-batch mean "
+        "adds the gradients of all N samples and divides by N. Make the two divisions agree.",
+        "start from the summed squared error over the shard (it weighs every sample the same, "
+        "whatever the shard's size), then scale it by a number built from N and W.",
+        'nn.functional.mse_loss(prediction, target, reduction="sum") * world_size / samples',
+    ),
+    mistakes=(
+        Mistake(lambda p, t, n, w: torch.nn.functional.mse_loss(p, t),
+                "a mean over each shard: the samples are weighted unequally (1/m per sample, and m "
+                "differs between shards of 40 and 24)"),
+        Mistake(lambda p, t, n, w: _summed(p, t),
+                "a plain sum: DDP's gradient is N/W times the full-batch gradient, the right direction "
+                "with the wrong scale"),
+        Mistake(lambda p, t, n, w: _summed(p, t) / n,
+                "the sum divided by N forgets DDP's own average over the W ranks: 1/W times the "
+                "full-batch gradient"),
+        Mistake(lambda p, t, n, w: -_summed(p, t) * w / n,
+                "the right size but the opposite sign: -1 times the full-batch gradient"),
+    ),
 )
 
 
@@ -163,12 +235,12 @@ def full_batch_gradient(shard_sizes: tuple[int, ...], *, seed: int = 0) -> np.nd
     return mean_squared_error_gradient(X.numpy(), y.numpy().ravel(), w, b)
 
 
-def _shard_loss_slip(shard_loss: Callable[..., Any]) -> str:
+def _shard_loss_slip(shard_loss: Callable[..., Any]) -> str | None:
     """A diagnosis of a wrong ``shard_loss`` from its gradient on shards of 40 and 24."""
     try:
         got = ddp_average_gradient(shard_loss, SHARD_LOSS_CASES[0])
     except Exception:  # check_function reports the error itself
-        return _SHARD_LOSS_HINT
+        return None
     ratio = got / full_batch_gradient(SHARD_LOSS_CASES[0])
     if np.allclose(ratio, ratio[0], rtol=1e-6):
         samples, world_size = sum(SHARD_LOSS_CASES[0]), len(SHARD_LOSS_CASES[0])
@@ -177,12 +249,12 @@ def _shard_loss_slip(shard_loss: Callable[..., Any]) -> str:
         scale = f"{ratio[0]:.4g}" + (f" = {name}" if name else "")
         return (
             f"every entry of DDP's gradient is {scale} times the full-batch gradient: the right "
-            f"direction with the wrong scale. " + _SHARD_LOSS_HINT
+            "direction with the wrong scale"
         )
     return (
         "DDP's gradient points in another direction than the full-batch gradient: the samples are "
         "weighted unequally (a mean over a shard of m samples weighs each by 1/m, which differs "
-        "between shards of 40 and 24). " + _SHARD_LOSS_HINT
+        "between shards of 40 and 24)"
     )
 
 
@@ -195,7 +267,7 @@ def check_shard_loss(shard_loss: Callable[..., Any], *, processes: bool = True) 
     (torchrun, gloo, shards of 40 and 24) and their first gradient, losses and weights
     after 3 steps must match a one-process run.
     """
-    name = "shard_loss"
+    name = SHARD_LOSS.name
     if callable(shard_loss):
         try:
             shard_loss(torch.zeros(2, 1, dtype=torch.float64), torch.ones(2, 1, dtype=torch.float64), 4, 2)
@@ -204,14 +276,14 @@ def check_shard_loss(shard_loss: Callable[..., Any], *, processes: bool = True) 
             return
         except Exception:  # reported by check_function below, with the case
             pass
+
+    def adapt(answer: Callable[..., Any]) -> Callable[[tuple[int, ...]], np.ndarray]:
+        return lambda shard_sizes: ddp_average_gradient(answer, shard_sizes)
+
     check_function(
-        name,
-        shard_loss if not callable(shard_loss) else (lambda sizes: ddp_average_gradient(shard_loss, sizes)),
-        full_batch_gradient,
-        [(sizes,) for sizes in SHARD_LOSS_CASES],
-        rtol=1e-9,
-        atol=1e-12,
-        hint=_shard_loss_slip(shard_loss) if callable(shard_loss) else _SHARD_LOSS_HINT,
+        SHARD_LOSS, shard_loss, full_batch_gradient, [(sizes,) for sizes in SHARD_LOSS_CASES],
+        rtol=1e-9, atol=1e-12, adapt=adapt, diagnose=_shard_loss_slip,
+        factors={"N/W": lambda case: sum(case[0]) / len(case[0]), "W": lambda case: float(len(case[0]))},
     )
     if not processes or not callable(shard_loss):
         return
@@ -232,13 +304,14 @@ def _check_in_processes(name: str, shard_loss: Callable[..., Any]) -> None:
                 out, nproc=2, timeout=120, loss=shard_loss, epochs=3, lr=0.1, seed=0, shard_sizes=[40, 24]
             )
         except TypeError as error:
-            raise ExerciseFailed(f"{name}: {error}\nHint: define shard_loss with def in a cell of its own") from None
+            raise fail(SHARD_LOSS, str(error), "define shard_loss with def in a cell of its own") from None
         if returncode != 0:
             errors = [line for line in stderr.splitlines() if "Error" in line and "Traceback" not in line]
             last = errors[-1].strip() if errors else f"exit code {returncode}"
-            raise ExerciseFailed(
-                f"{name}: the two processes failed: {last[:200]}\nHint: the function may use only its "
-                "arguments, torch and nn (the processes do not see this notebook's other names)"
+            raise fail(
+                SHARD_LOSS, f"the two processes failed: {last[:200]}",
+                "the function may use only its arguments, torch and nn (the processes do not see this "
+                "notebook's other names)",
             )
         result = json.loads(out.read_text())
     reference = train_single_process(epochs=3, lr=0.1, seed=0)
@@ -247,6 +320,6 @@ def _check_in_processes(name: str, shard_loss: Callable[..., Any]) -> None:
         np.max(np.abs(np.subtract(result["final_parameters"], reference["final_parameters"]))),
     )
     if result["shard_sizes"] != [40, 24] or not gap < 1e-12:  # pragma: no cover - the simulation agrees
-        raise ExerciseFailed(f"{name}: in two processes the result differs from one process by {gap:.3g}")
+        raise fail(SHARD_LOSS, f"in two processes the result differs from one process by {gap:.3g}")
     print(f"{name}: in 2 real processes (shards of 40 and 24), DDP's first gradient and the")
     print(f"{' ' * len(name)}  weights after 3 steps equal the one-process run's (< 1e-12)")
