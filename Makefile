@@ -11,9 +11,16 @@ LAB_DIR  ?= notebooks
 LAB_ARGS ?=
 # Jupyter refuses to run as root (containers, CI) unless told; a laptop user is never root.
 LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
+# Strict nbval, two notebooks at a time, the slowest first (tests/nbval_order.py).
+NBVAL := $(PY) -m pytest --nbval --nbval-current-env -n 2 --dist loadscope --no-loadscope-reorder -p tests.nbval_order -p no:cacheprovider
+# `make portability`: other CPU kernels and thread counts than this machine's defaults, one
+# documented variable per library: torch's generic kernels, NumPy's baseline SIMD only,
+# OpenBLAS's Sandy Bridge kernels on 3 threads, MKL's SSE4.2 and oneDNN's SSE4.1 code paths,
+# 3 OpenMP/MKL threads (setup_notebook() sets torch back to 1; a student's default varies).
+PORTABILITY_ENV := ATEN_CPU_CAPABILITY=default NPY_DISABLE_CPU_FEATURES="X86_V3 X86_V4 AVX512_ICL" OPENBLAS_CORETYPE=Sandybridge OPENBLAS_NUM_THREADS=3 OMP_NUM_THREADS=3 MKL_NUM_THREADS=3 MKL_ENABLE_INSTRUCTIONS=SSE4_2 ONEDNN_MAX_CPU_ISA=SSE41
 
 .DEFAULT_GOAL := help
-.PHONY: help install lab test lint unit nbval nav regen speed slides site student clean
+.PHONY: help install lab test lint unit nbval portability handout nav regen speed slides site student clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 10
@@ -38,10 +45,17 @@ lint: install  ## ruff over helpers, tests, tools and notebooks
 	@echo "== ruff"; $(VENV)/bin/ruff check helpers tests tools notebooks
 
 unit: install  ## pytest: helpers unit tests, notebook hygiene, tools, browser tests, the website build (with coverage of helpers)
-	@echo "== unit tests"; $(PY) -m pytest tests -n 2 --cov=helpers --cov-report=term:skip-covered
+	@echo "== unit tests"; $(PY) -m pytest tests -n 2 --cov=helpers --cov-report=term:skip-covered -m "not handout"
 
 nbval: install  ## strict nbval: every recorded output must reproduce (notebooks in parallel)
-	@echo "== nbval"; $(PY) -m pytest --nbval --nbval-current-env -n 2 --dist loadscope -p no:cacheprovider notebooks
+	@echo "== nbval"; $(NBVAL) notebooks
+
+portability: install  ## strict nbval again with other CPU kernels, BLAS kernels and thread counts (CI, after test)
+	@echo "== portability: $(PORTABILITY_ENV)"; env $(PORTABILITY_ENV) $(NBVAL) notebooks
+
+handout: install  ## install the student hand-out into a fresh venv by its README's commands and run every notebook (CI)
+	@echo "== hand-out: Python-only install in a fresh .venv, every student notebook run"
+	$(PY) -m pytest tests/test_student.py -m handout -p no:cacheprovider
 
 nav: install  ## regenerate navigation links and the contents (00_start_here, README)
 	$(PY) tools/navigation.py
@@ -49,8 +63,8 @@ nav: install  ## regenerate navigation links and the contents (00_start_here, RE
 regen: install nav  ## re-execute notebooks in place, top to bottom in fresh kernels (all, or NB="notebooks/03_*.ipynb")
 	$(PY) tools/regen.py $(NB)
 
-speed: install  ## time strict nbval against the floor: a fresh kernel per notebook importing torch, numpy, matplotlib
-	$(PY) tools/kernel_baseline.py --nbval
+speed: install  ## ratios to their floors, measured in one run: setup / imports, nbval / kernels, make test / kernels
+	$(PY) tools/kernel_baseline.py --nbval --make-test
 
 slides: install  ## one offline reveal.js deck per notebook in build/slides/ (opens from file://, no network)
 	$(PY) tools/slides.py build

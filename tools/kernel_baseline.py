@@ -1,17 +1,27 @@
-"""Measure the floor under nbval's time: per notebook, start a kernel and import the stack.
+"""Measure the course's run times against their floors, all in one run (`make speed`).
 
-    python tools/kernel_baseline.py        # prints the baseline seconds and, with --nbval, the ratio
+    python tools/kernel_baseline.py                      # the floor only
+    python tools/kernel_baseline.py --nbval --make-test  # every ratio (what `make speed` runs)
 
-The course's speed budget: a "Run all" should cost little more than starting a kernel and
-importing torch, numpy and matplotlib. This starts one fresh kernel per notebook in
-notebooks/ (two at a time, as `make nbval` runs them), imports those three, and shuts it
-down. With ``--nbval`` it also times `pytest --nbval` over the same notebooks and prints
-nbval's time divided by the baseline.
+The speed budget: a "Run all" should cost little more than starting a kernel and importing
+torch, numpy and matplotlib. Printed, each against a floor measured in the same run (so a
+busy machine slows both sides and a regression still shows):
+
+- setup: a notebook's first cell (``setup_notebook()``) in a fresh kernel, divided by
+  ``import torch, numpy, matplotlib.pyplot`` in a fresh kernel (median of a few of each,
+  alternated); budget 1.15.
+- floor: one fresh kernel per notebook importing the stack, two at a time, as `make nbval`
+  runs them.
+- nbval: strict nbval over every notebook (the Makefile's command), divided by the floor;
+  budget 1.3.
+- make test: the whole `make test` after install, divided by the floor; budget 3.5.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import statistics
 import subprocess
 import sys
 import time
@@ -21,40 +31,87 @@ from pathlib import Path
 from jupyter_client.manager import start_new_kernel
 
 ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
 IMPORTS = "import torch, numpy, matplotlib.pyplot"
+SETUP = "from helpers import setup_notebook\nsetup_notebook()"
+BUDGETS = {"setup": 1.15, "nbval": 1.3, "make test": 3.5}
+#: `make nbval`'s command (the Makefile's NBVAL), quiet.
+NBVAL = [sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env", "-n", "2", "--dist", "loadscope",
+         "--no-loadscope-reorder", "-p", "tests.nbval_order", "-p", "no:cacheprovider", "-q", "notebooks"]
 
 
-def start_and_import(_: object) -> None:
-    manager, client = start_new_kernel(kernel_name="python3")
+def run_in_fresh_kernel(code: str) -> float:
+    """Start a kernel in notebooks/, run ``code``, return the seconds the cell took."""
+    manager, client = start_new_kernel(kernel_name="python3", cwd=str(NOTEBOOKS))
     try:
-        reply = client.execute_interactive(IMPORTS, timeout=120)
+        start = time.perf_counter()
+        reply = client.execute_interactive(code, timeout=300, output_hook=lambda msg: None)
+        elapsed = time.perf_counter() - start
         if reply["content"]["status"] != "ok":
-            raise RuntimeError(f"importing failed in a fresh kernel: {reply['content']}")
+            raise RuntimeError(f"{code!r} failed in a fresh kernel: {reply['content']}")
+        return elapsed
     finally:
         client.stop_channels()
         manager.shutdown_kernel(now=True)
 
 
+def floor(jobs: int) -> float:
+    """Seconds to start one kernel per notebook and import the stack, ``jobs`` at a time."""
+    notebooks = sorted(NOTEBOOKS.glob("*.ipynb"))
+    start = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        list(pool.map(lambda _: run_in_fresh_kernel(IMPORTS), notebooks))
+    return time.perf_counter() - start
+
+
+def ratio_line(name: str, seconds: float, base: float, what: str) -> str:
+    ratio = seconds / base
+    verdict = "ok" if ratio <= BUDGETS[name] else "OVER BUDGET"
+    return f"{name + ':':<11}{seconds:6.1f} s {what}; ratio {ratio:.2f} (budget {BUDGETS[name]}: {verdict})"
+
+
+def timed(command: list[str], env: dict[str, str] | None = None) -> tuple[float, subprocess.CompletedProcess]:
+    start = time.perf_counter()
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=env)
+    return time.perf_counter() - start, result
+
+
+def last_line(result: subprocess.CompletedProcess) -> str:
+    lines = [line for line in result.stdout.strip().splitlines() if line.strip()]
+    return lines[-1] if lines else f"exit {result.returncode}"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--nbval", action="store_true", help="also time strict nbval and print the ratio")
+    parser.add_argument("--make-test", action="store_true", help="also time `make test` and print the ratio")
+    parser.add_argument("--repeat", type=int, default=3, help="fresh kernels for each side of the setup ratio")
     parser.add_argument("-j", "--jobs", type=int, default=2)
     args = parser.parse_args(argv)
-    notebooks = sorted((ROOT / "notebooks").glob("*.ipynb"))
-    start = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=args.jobs) as pool:
-        list(pool.map(start_and_import, notebooks))
-    baseline = time.perf_counter() - start
-    print(f"baseline: {len(notebooks)} kernels started + imports, {args.jobs} at a time: {baseline:.1f} s")
+    status = 0
+
+    imports, setups = [], []
+    for _ in range(args.repeat):  # alternate, so a burst of load hits both sides
+        imports.append(run_in_fresh_kernel(IMPORTS))
+        setups.append(run_in_fresh_kernel(SETUP))
+    imports_s, setup_s = statistics.median(imports), statistics.median(setups)
+    print(ratio_line("setup", setup_s, imports_s, f"setup_notebook() vs {imports_s:.2f} s importing the stack"))
+
+    base = floor(args.jobs)
+    count = len(list(NOTEBOOKS.glob("*.ipynb")))
+    print(f"{'floor:':<11}{base:6.1f} s: {count} fresh kernels importing the stack, {args.jobs} at a time")
     if args.nbval:
-        start = time.perf_counter()
-        command = [sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env", "-n", str(args.jobs),
-                   "--dist", "loadscope", "-p", "no:cacheprovider", "-q", "notebooks"]
-        result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
-        elapsed = time.perf_counter() - start
-        print(f"nbval: {elapsed:.1f} s ({result.stdout.strip().splitlines()[-1]}); ratio {elapsed / baseline:.2f}")
-        return result.returncode
-    return 0
+        seconds, result = timed(NBVAL)
+        print(ratio_line("nbval", seconds, base, f"({last_line(result)})"))
+        status |= result.returncode
+    if args.make_test:
+        env = {k: v for k, v in os.environ.items() if k not in {"MAKEFLAGS", "MAKELEVEL", "MFLAGS"}}
+        seconds, result = timed(["make", "--no-print-directory", "test"], env=env)
+        print(ratio_line("make test", seconds, base, f"({last_line(result)})"))
+        if result.returncode:
+            print(result.stdout[-3000:], result.stderr[-2000:], sep="\n")
+        status |= result.returncode
+    return 1 if status else 0
 
 
 if __name__ == "__main__":
