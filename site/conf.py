@@ -70,3 +70,4 @@ html_context = {"default_mode": "light"}  # figures are drawn on white
 myst_update_mathjax = False  # myst's processHtmlClass is MathJax 3 config; MathJax 2 reads \( \) itself
 html_static_path = ["_static"]
 html_css_files = ["course.css"]
+html_use_index = False  # no general index: the course has no index entries
