@@ -183,6 +183,8 @@ def _show(value: Any) -> str:
         return value
     if isinstance(value, (bool, int, np.integer)) and not isinstance(value, np.bool_):
         return repr(int(value)) if not isinstance(value, bool) else repr(value)
+    if isinstance(value, (list, tuple)) and value and all(type(v) is int for v in value):
+        return repr(value)
     array = _as_array(value)
     if array is None:
         return type(value).__name__ if callable(value) else repr(value)[:60]
@@ -201,8 +203,8 @@ def _show(value: Any) -> str:
 
 
 def _arguments(names: Sequence[str], case: Sequence[Any]) -> str:
-    if len(names) == len(case):
-        return ", ".join(f"{n}={_show(v)}" for n, v in zip(names, case, strict=True))
+    if len(names) >= len(case):
+        return ", ".join(f"{n}={_show(v)}" for n, v in zip(names[: len(case)], case, strict=True))
     return ", ".join(_show(v) for v in case)
 
 

@@ -282,7 +282,7 @@ def check_shard_loss(shard_loss: Callable[..., Any], *, processes: bool = True) 
 
     check_function(
         SHARD_LOSS, shard_loss, full_batch_gradient, [(sizes,) for sizes in SHARD_LOSS_CASES],
-        rtol=1e-9, atol=1e-12, adapt=adapt, diagnose=_shard_loss_slip,
+        rtol=1e-9, atol=1e-12, adapt=adapt, diagnose=_shard_loss_slip, labels=("dL/dw1", "dL/dw2", "dL/db"),
         factors={"N/W": lambda case: sum(case[0]) / len(case[0]), "W": lambda case: float(len(case[0]))},
     )
     if not processes or not callable(shard_loss):
