@@ -224,6 +224,39 @@ def test_every_recorded_figure_is_on_its_page(built):
         assert all((folder / image).is_file() for image in images)
 
 
+class Text(HTMLParser):
+    """A page's text, as a reader sees it (entities decoded, tags dropped)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data):
+        self.parts.append(data)
+
+
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def test_every_recorded_output_is_on_its_page(built):
+    folder = built[0]
+    for path in sorted(site.STAGE.glob("*.ipynb")):
+        text = Text()
+        text.feed((folder / f"{path.stem}.html").read_text(encoding="utf-8"))
+        page = "".join(text.parts)
+        missing = []
+        for cell in notebook(path).cells:
+            for output in cell.get("outputs", []):
+                if output.output_type == "stream":
+                    lines = output.text.splitlines()
+                elif output.output_type == "error":
+                    lines = [f"{output.ename}: {output.evalue}"]
+                else:
+                    lines = output.get("data", {}).get("text/plain", "").splitlines() if "image/png" not in output.get("data", {}) else []
+                missing += [line for line in (ANSI.sub("", x).strip() for x in lines) if line and line not in page]
+        assert not missing, f"{path.stem}: {len(missing)} recorded output lines are not on the page, e.g. {missing[:3]}"
+
+
 # ---------------------------------------------------------------- in a browser
 
 
