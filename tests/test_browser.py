@@ -23,8 +23,11 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from tests import test_slides
 from tests.conftest import NOTEBOOKS, ROOT
 from tests.test_slides import load_tool
+
+built_decks = test_slides.built_decks  # the fixture: every deck, built once per session
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -34,6 +37,9 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 ARTIFACTS = ROOT / "artifacts"
 NUMBERED = [p for p in NOTEBOOKS if re.match(r"\d\d_", p.name)]
 LAB_NOTEBOOK = "01_prediction_and_loss.ipynb"
+DEMO_NOTEBOOK = "04_learning_rate.ipynb"  # its live demo is moved in JupyterLab
+RISE_NOTEBOOK = "11_momentum_and_adam.ipynb"  # shown in RISE: code, outputs, exercises, notes
+RESOLUTIONS = [(1280, 720), (1920, 1080)]  # the projectors the decks are made for
 
 slides = load_tool("slides")
 
@@ -104,11 +110,16 @@ def deck_notebooks() -> list[Path]:
 DECKS = deck_notebooks()
 
 
+def deck_of(built_decks, name: str) -> Path:
+    (deck,) = [d for d in built_decks.decks if d.name == Path(name).stem + ".slides.html"]
+    return deck
+
+
 @pytest.mark.parametrize("source", DECKS, ids=[p.stem for p in DECKS])
-def test_deck_runs_offline_with_all_slides_formulas_and_figures(browser, source, tmp_path):
-    path = Path(shutil.copy(source, tmp_path))  # a fixed copy: notebooks may change meanwhile
-    notebook = nbformat.read(path, as_version=4)
-    (deck,) = slides.build([path], tmp_path / "slides")
+def test_deck_runs_offline_with_all_slides_formulas_and_figures(browser, source, built_decks):
+    deck = deck_of(built_decks, source.name)
+    path = built_decks.notebooks / source.name
+    notebook = built_decks.notebook(deck)
     page = guarded_page(browser, ("file:", "data:"))
     page.goto(deck.as_uri())
     page.wait_for_function("window.Reveal && Reveal.isReady()", timeout=15_000)
@@ -154,6 +165,140 @@ def go_to_slide_with(page, selector: str) -> None:
     page.wait_for_timeout(200)  # let the slide lay out
 
 
+# Every (sub)slide with all its fragments shown: each code, output and markdown code block
+# must hold its widest line (scrollWidth <= clientWidth) and must not wrap (white-space pre).
+MEASURE_DECK = """() => {
+    Reveal.configure({transition: 'none', backgroundTransition: 'none'});
+    const problems = [];
+    let blocks = 0, densest = {lines: -1};
+    for (const slide of Reveal.getSlides()) {
+        const at = Reveal.getIndices(slide);
+        Reveal.slide(at.h, at.v, slide.querySelectorAll('.fragment').length - 1);
+        let lines = 0;
+        for (const pre of slide.querySelectorAll(
+                '.jp-InputArea-editor pre, .jp-OutputArea-output pre, .jp-RenderedMarkdown pre')) {
+            blocks += 1;
+            const text = pre.textContent.replace(/\\n$/, '').split('\\n');
+            lines += text.length;
+            const white = getComputedStyle(pre).whiteSpace;
+            if (pre.scrollWidth > pre.clientWidth || !['pre', 'nowrap'].includes(white)) {
+                const widest = text.reduce((a, b) => (b.length > a.length ? b : a), '');
+                const cell = pre.closest('.jp-Cell');
+                problems.push({slide: `${at.h}.${at.v}`, cell: cell ? cell.id.replace('cell-id=', '') : '',
+                               kind: pre.closest('.jp-OutputArea-output') ? 'output' : 'code',
+                               scroll: pre.scrollWidth, client: pre.clientWidth, white,
+                               chars: widest.length, line: widest});
+            }
+        }
+        if (lines > densest.lines) densest = {lines, h: at.h, v: at.v};
+    }
+    return {slides: Reveal.getSlides().length, blocks, problems, densest};
+}"""
+
+
+@pytest.mark.parametrize("viewport", RESOLUTIONS, ids=[f"{w}x{h}" for w, h in RESOLUTIONS])
+def test_every_code_and_output_line_fits_its_block_on_every_slide(browser, built_decks, viewport):
+    page = guarded_page(browser, ("file:", "data:"), viewport)
+    problems, slides_seen, blocks, densest = [], 0, 0, (-1, None, 0, 0)
+    for deck in built_decks.decks:
+        index = {cell.get("id"): i for i, cell in enumerate(built_decks.notebook(deck).cells)}
+        page.goto(deck.as_uri())
+        page.wait_for_function("window.Reveal && Reveal.isReady()", timeout=15_000)
+        found = page.evaluate(MEASURE_DECK)
+        slides_seen += found["slides"]
+        blocks += found["blocks"]
+        if found["densest"]["lines"] > densest[0]:
+            densest = (found["densest"]["lines"], deck, found["densest"]["h"], found["densest"]["v"])
+        problems += [
+            f"{deck.name.removesuffix('.slides.html')} slide {p['slide']}, cell {index.get(p['cell'], '?')} "
+            f"({p['kind']}): {p['chars']} characters, {p['scroll']}px in a {p['client']}px block"
+            f" (white-space: {p['white']}): {p['line'][:100]!r}"
+            for p in found["problems"]
+        ]
+    print(f"{viewport[0]}x{viewport[1]}: {len(built_decks.decks)} decks, {slides_seen} slides, "
+          f"{blocks} code/output blocks, {len(problems)} too wide")
+    assert slides_seen > 100 and blocks > 300
+    if viewport == (1280, 720):  # the densest slide, for the record
+        lines, deck, h, v = densest
+        page.goto(deck.as_uri())
+        page.wait_for_function("window.Reveal && Reveal.isReady()", timeout=15_000)
+        page.evaluate("([h, v]) => { Reveal.configure({transition: 'none'}); Reveal.slide(h, v, 99); }", [h, v])
+        page.wait_for_timeout(300)
+        screenshot(page, "slides_densest_1280x720.png")
+    assert page.blocked == [], f"a deck tried to reach the network: {page.blocked}"
+    page.close()
+    assert not problems, f"{len(problems)} block(s) too wide at {viewport[0]}x{viewport[1]}:\n" + "\n".join(problems)
+
+
+def exercise_deck(built_decks) -> Path:
+    for deck in built_decks.decks:
+        cells = built_decks.notebook(deck).cells
+        if any("solution" in c.metadata.get("tags", []) for c in cells):
+            return deck
+    pytest.skip("no notebook has an exercise with a solution yet")
+
+
+def test_a_solution_appears_on_the_next_click_after_its_stub_and_check(browser, built_decks):
+    deck = exercise_deck(built_decks)
+    cells = built_decks.notebook(deck).cells
+    solution = next(i for i, c in enumerate(cells) if "solution" in c.metadata.get("tags", []))
+    stub, check = cells[solution - 1].id, cells[solution + 1].id
+    page = guarded_page(browser, ("file:", "data:"), (1280, 720))
+    page.goto(deck.as_uri())
+    page.wait_for_function("window.Reveal && Reveal.isReady()", timeout=15_000)
+    shown = """id => { const e = document.getElementById('cell-id=' + id);
+                       const s = getComputedStyle(e.closest('.fragment') || e);
+                       return s.opacity === '1' && s.visibility === 'visible'; }"""
+    page.evaluate("""id => { Reveal.configure({transition: 'none'});
+                             const at = Reveal.getIndices(document.getElementById('cell-id=' + id).closest('section'));
+                             Reveal.slide(at.h, at.v, -1); }""", stub)
+    page.wait_for_timeout(400)  # reveal fades fragments in and out
+    seen = {name: page.evaluate(shown, cells[i].id) for name, i in
+            (("stub", solution - 1), ("solution", solution), ("check", solution + 1))}
+    assert seen == {"stub": True, "solution": False, "check": True}, seen
+    screenshot(page, "slides_exercise_before_click.png")
+    page.keyboard.press("ArrowRight")  # the next step: the solution's fragment
+    page.wait_for_timeout(400)
+    assert page.evaluate(shown, cells[solution].id), "the solution did not appear on the next step"
+    assert page.evaluate(shown, stub) and page.evaluate(shown, check)
+    screenshot(page, "slides_exercise_after_click.png")
+    page.close()
+
+
+def test_speaker_notes_are_notes_not_slides_and_the_speaker_view_shows_them(browser, built_decks):
+    with_notes = [(d, sum(c.metadata.get("slideshow", {}).get("slide_type") == "notes"
+                          for c in built_decks.notebook(d).cells)) for d in built_decks.decks]
+    deck = max(with_notes, key=lambda pair: pair[1])[0]
+    notebook = built_decks.notebook(deck)
+    notes = [c for c in notebook.cells if c.metadata.get("slideshow", {}).get("slide_type") == "notes"]
+    if not notes:
+        pytest.skip("no notebook has speaker notes yet")
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    blocked = []
+    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:", "about:"))
+                  else (blocked.append(r.request.url), r.abort()))
+    page = context.new_page()
+    page.goto(deck.as_uri())
+    page.wait_for_function("window.Reveal && Reveal.isReady()", timeout=15_000)
+    asides = page.evaluate("""() => Array.from(document.querySelectorAll('.reveal .slides aside.notes'))
+                                   .map(a => ({text: a.innerText, shown: getComputedStyle(a).display !== 'none'}))""")
+    assert len(asides) == len(notes) and not any(a["shown"] for a in asides), "notes are <aside class=notes>, hidden"
+    assert page.evaluate("Reveal.getTotalSlides()") == len(slides.slides_of(notebook)), "notes are not slides"
+    first_words = notes[0].source.replace("**", "").split()[:3]
+    page.evaluate("""() => { const s = document.querySelector('.reveal .slides aside.notes').closest('section');
+                             const at = Reveal.getIndices(s); Reveal.slide(at.h, at.v); }""")
+    with context.expect_page() as speaker_view:
+        page.keyboard.press("s")
+    view = speaker_view.value
+    view.wait_for_function("() => { const n = document.querySelector('.speaker-controls-notes .value');"
+                           " return n && n.innerText.trim().length > 0; }", timeout=15_000)
+    text = view.evaluate("() => document.querySelector('.speaker-controls-notes .value').innerText")
+    assert " ".join(first_words) in " ".join(text.split()), f"speaker view shows {text[:200]!r}"
+    view.screenshot(path=str(ARTIFACTS / "slides_speaker_view.png"))
+    assert blocked == [], f"the speaker view tried to reach the network: {blocked}"
+    context.close()
+
+
 # ---------------------------------------------------------------- JupyterLab, as `make lab` starts it
 
 def free_port() -> int:
@@ -171,7 +316,7 @@ def lab(tmp_path_factory):
     home = tmp_path_factory.mktemp("lab")
     notebooks = home / "notebooks"
     notebooks.mkdir()
-    for path in NUMBERED:
+    for path in NUMBERED + [ROOT / "notebooks" / "rise.css"]:
         shutil.copy(path, notebooks)
     settings = home / "settings" / "@jupyterlab"
     for plugin, values in {"notebook-extension/tracker": {"windowingMode": "none"},  # every cell in the DOM
@@ -283,3 +428,124 @@ def wait_for_kernel(page) -> None:
 def menu(page, top: str, item: str) -> None:
     page.click(f'.lm-MenuBar-itemLabel:text-is("{top}")')
     page.click(f'.lm-Menu-itemLabel:text-is("{item}")')
+
+
+def open_notebook(browser, lab, name: str, viewport=(1400, 1000)):
+    page = guarded_page(browser, (lab["base"] + "/", "data:", "blob:"), viewport=viewport)
+    page.goto(f"{lab['base']}/lab/tree/{name}?token={lab['token']}")
+    page.wait_for_selector(".jp-NotebookPanel .jp-Notebook .jp-Cell", timeout=30_000)
+    wait_for_kernel(page)
+    return page
+
+
+def run_all(page) -> None:
+    menu(page, "Run", "Run All Cells")
+    page.wait_for_function(
+        f"{PROMPTS}.length > 0 && {PROMPTS}.every(p => /^\\[\\d+\\]:$/.test(p))"
+        " && document.querySelector('.jp-Notebook-ExecutionIndicator[data-status=\"idle\"]') !== null",
+        timeout=120_000)
+
+
+def test_jupyterlab_demo_slider_redraws_the_figure(browser, lab):
+    notebook = nbformat.read(lab["notebooks"] / DEMO_NOTEBOOK, as_version=4)
+    demos = [c for c in notebook.cells if "demo" in c.metadata.get("tags", []) and c.cell_type == "code"]
+    if not demos:
+        pytest.skip(f"{DEMO_NOTEBOOK} has no demo cell yet")
+    page = open_notebook(browser, lab, DEMO_NOTEBOOK)
+    cell = page.locator(".jp-NotebookPanel .jp-CodeCell", has_text=demos[0].source.splitlines()[-1]).first
+    cell.scroll_into_view_if_needed()
+    screenshot(page, "demo_04_before_running.png")  # what a student sees on opening the notebook
+    run_all(page)
+    image = cell.locator(".jp-OutputArea-output img.widget-image")
+    image.wait_for(state="visible", timeout=20_000)
+    assert cell.locator(".widget-slider").count() == 1, "one learning-rate slider"
+    output = cell.locator(".jp-OutputArea").first
+    output.scroll_into_view_if_needed()
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=image.element_handle())
+    before_source, before = image.get_attribute("src"), output.screenshot(path=str(ARTIFACTS / "demo_04_slider_before.png"))
+    readout = cell.locator(".widget-readout").first.inner_text()
+    cell.locator(".noUi-handle").first.focus()
+    page.keyboard.press("End")  # the slider's largest learning rate: past the bound, the run diverges
+    page.wait_for_function("([img, src]) => img.src !== src && img.complete && img.naturalWidth > 0",
+                           arg=[image.element_handle(), before_source], timeout=20_000)
+    page.wait_for_timeout(300)
+    after = output.screenshot(path=str(ARTIFACTS / "demo_04_slider_after.png"))
+    assert cell.locator(".widget-readout").first.inner_text() != readout
+    assert after != before, "the figure did not change when the slider moved"
+    assert cell.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]').count() == 0
+    assert page.blocked == [], f"JupyterLab tried to reach the network: {page.blocked}"
+    page.close()
+
+
+# In RISE the present (sub)slide: its code editors and output blocks, and how far the deck has got.
+MEASURE_RISE = """() => {
+    const present = document.querySelector('.reveal .slides > section.present > section.present')
+        || document.querySelector('.reveal .slides > section.present');
+    const blocks = [];
+    for (const block of present.querySelectorAll('.jp-CodeCell .cm-scroller, .jp-OutputArea-output pre')) {
+        const code = !block.matches('pre');
+        const lines = code ? Array.from(block.querySelectorAll('.cm-line')).map(l => l.textContent)
+                           : block.textContent.split('\\n');
+        const widest = lines.reduce((a, b) => (b.length > a.length ? b : a), '');
+        const white = getComputedStyle(code ? block.querySelector('.cm-content') : block).whiteSpace;
+        blocks.push({kind: code ? 'code' : 'output', scroll: block.scrollWidth, client: block.clientWidth,
+                     white, chars: widest.length, line: widest});
+    }
+    return {slide: present.id, step: present.querySelectorAll('.fragment.visible').length, blocks};
+}"""
+
+
+@pytest.mark.parametrize("viewport", RESOLUTIONS, ids=[f"{w}x{h}" for w, h in RESOLUTIONS])
+def test_rise_slideshow_fits_shows_solutions_on_a_click_and_has_notes(browser, lab, viewport):
+    notebook = nbformat.read(lab["notebooks"] / RISE_NOTEBOOK, as_version=4)
+    page = guarded_page(browser, (lab["base"] + "/", "data:", "blob:"), viewport=viewport)
+    page.goto(f"{lab['base']}/rise/{RISE_NOTEBOOK}?token={lab['token']}")
+    page.wait_for_function("document.querySelectorAll('.reveal .slides section.present .jp-Cell').length > 0",
+                           timeout=60_000)
+    page.wait_for_timeout(1000)
+
+    # the same slides as the deck; notes are <aside class="notes">; every solution is in a fragment
+    cells = page.evaluate("""() => Array.from(document.querySelectorAll('.reveal .slides .jp-Cell')).map(c => ({
+        fragment: c.closest('.fragment') !== null, notes: c.closest('aside.notes') !== null}))""")
+    assert len(cells) == len(notebook.cells)
+    assert page.locator(".reveal .slides > section > section").count() == len(slides.slides_of(notebook))
+    for index, (cell, seen) in enumerate(zip(notebook.cells, cells, strict=True)):
+        kind = cell.metadata.get("slideshow", {}).get("slide_type")
+        assert seen["notes"] == (kind == "notes"), f"cell {index}: notes are exactly the notes cells"
+        if "solution" in cell.metadata.get("tags", []):
+            assert seen["fragment"] and not cells[index - 1]["fragment"], f"cell {index}: solution on a click"
+
+    # step through every slide and fragment: every line of code and output fits its block
+    problems, visited, blocks, last, still = [], set(), 0, None, 0
+    page.keyboard.press("Escape")  # command mode: keys drive the slideshow, not an editor
+    for _ in range(400):
+        found = page.evaluate(MEASURE_RISE)
+        place = (found["slide"], found["step"])
+        if place not in visited:
+            visited.add(place)
+            blocks += len(found["blocks"])
+            problems += [f"{place[0]} step {place[1]} ({b['kind']}): {b['chars']} characters, {b['scroll']}px in a "
+                         f"{b['client']}px block (white-space: {b['white']}): {b['line'][:100]!r}"
+                         for b in found["blocks"] if b["scroll"] > b["client"] or b["white"] not in ("pre", "nowrap")]
+        still = still + 1 if place == last else 0
+        if still == 2:  # the last slide: space no longer moves
+            break
+        last = place
+        page.keyboard.press("Space")
+        page.wait_for_timeout(120)
+    slide_count = len({s for s, _ in visited})
+    print(f"RISE {RISE_NOTEBOOK} at {viewport[0]}x{viewport[1]}: {slide_count} slides, {len(visited)} steps, "
+          f"{blocks} code/output blocks, {len(problems)} too wide")
+    assert slide_count == len(slides.slides_of(notebook)), "stepped through every slide"
+    assert not problems, "\n".join(sorted(set(problems)))
+    if viewport == (1280, 720):
+        page.keyboard.press("Home")
+        page.wait_for_timeout(800)
+        screenshot(page, "rise_11_first_slide_1280x720.png")
+    # no widget front-end runs in RISE here (jupyterlab-contrib/rise#119): a demo shows its still figure
+    demo = [i for i, c in enumerate(notebook.cells) if "demo" in c.metadata.get("tags", []) and c.cell_type == "code"]
+    if demo:
+        still = page.locator(".reveal .slides .jp-Cell").nth(demo[0]).locator(".jp-OutputArea-output img")
+        assert still.count() == 1 and still.first.evaluate("img => img.complete && img.naturalWidth > 0")
+    assert page.blocked == [], f"RISE tried to reach the network: {page.blocked}"
+    page.close()

@@ -121,7 +121,7 @@ def test_rise_settings_are_checked_and_fix_sets_only_the_presentation_metadata(t
     fixed = nbformat.read(path, as_version=4)
     assert fixed.cells == notebook.cells[:11] + [fixed.cells[11]] + notebook.cells[12:]
     assert fixed.cells[11].metadata == {"slideshow": {"slide_type": "fragment"}, "tags": ["solution"]}
-    assert fixed.metadata["rise"] == {"scroll": True}
+    assert fixed.metadata["rise"] == {"scroll": True, "theme": "white"}
     assert slides.fix_notebook(path) is False  # nothing left to do: the file is not rewritten
 
 

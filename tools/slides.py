@@ -11,7 +11,7 @@
 code cells are ``-``, ``fragment``, ``subslide`` or ``skip``; generated navigation cells are
 ``skip``; no (sub)slide shows more than ``--max-code-lines`` non-blank lines of code; an
 exercise's solution (tagged ``solution``) is a ``fragment``, so that RISE shows it on a
-click; the notebook's ``rise`` metadata lets a tall slide scroll. ``fix`` sets those two.
+click; the notebook's ``rise`` metadata holds RISE's settings. ``fix`` sets those two.
 
 ``build`` writes one deck per notebook that opens from file:// with no network:
 reveal.js (from the pinned ``sphinx-revealjs`` wheel) and MathJax 2 (from the
@@ -47,8 +47,10 @@ MAX_CODE_LINES = 40  # non-blank lines of code on one (sub)slide; RISE scrolls, 
 THEME = "white"  # reveal.js theme: local fonts only
 NOTEBOOK_LINK = re.compile(r'href="(\d\d_\w+)\.ipynb')
 # RISE (jupyterlab-rise) reads these from the notebook's metadata: a slide taller than the
-# screen scrolls. Fonts and line wrapping for RISE are in notebooks/rise.css.
-RISE_SETTINGS = {"scroll": True}
+# screen scrolls; the white theme, like the decks' (RISE's default theme fetches Google fonts,
+# which a lecture hall without network never gets). Font sizes and line wrapping for RISE are
+# in notebooks/rise.css.
+RISE_SETTINGS = {"scroll": True, "theme": "white"}
 
 # ---------------------------------------------------------------- check
 
@@ -134,7 +136,7 @@ def check_notebook(path: Path, max_code_lines: int = MAX_CODE_LINES) -> list[str
             problem(index, f"a solution is a 'fragment' (it appears on a click), not {slide_type(cell)!r}: "
                            "run `python tools/slides.py fix`")
     if any(notebook.metadata.get("rise", {}).get(k) != v for k, v in RISE_SETTINGS.items()):
-        problems.append(f"{path.name}: metadata.rise must include {RISE_SETTINGS} (RISE scrolls a tall slide): "
+        problems.append(f"{path.name}: metadata.rise must include {RISE_SETTINGS} (RISE settings): "
                         "run `python tools/slides.py fix`")
     for slide in slides_of(notebook):
         code = [i for i in slide.cells if notebook.cells[i].cell_type == "code"]
@@ -146,8 +148,8 @@ def check_notebook(path: Path, max_code_lines: int = MAX_CODE_LINES) -> list[str
 
 
 def fix_notebook(path: Path) -> bool:
-    """Set what ``check`` asks of the presentation metadata (solutions are fragments, RISE
-    scrolls); touch nothing else. Return True if the file changed."""
+    """Set what ``check`` asks of the presentation metadata (solutions are fragments, RISE's
+    settings); touch nothing else. Return True if the file changed."""
     original = path.read_text()
     notebook = nbformat.reads(original, as_version=4)
     for cell in notebook.cells:
@@ -352,7 +354,7 @@ def main(argv: list[str] | None = None) -> int:
     check = sub.add_parser("check", help="validate slide metadata; exit 1 on problems")
     check.add_argument("notebooks", nargs="*", type=Path, help="default: every notebook")
     check.add_argument("--max-code-lines", type=int, default=MAX_CODE_LINES)
-    fix = sub.add_parser("fix", help="make solutions fragments and let RISE scroll (metadata only)")
+    fix = sub.add_parser("fix", help="make solutions fragments and set RISE's settings (metadata only)")
     fix.add_argument("notebooks", nargs="*", type=Path, help="default: every notebook")
     make = sub.add_parser("build", help="write offline reveal.js decks")
     make.add_argument("notebooks", nargs="*", type=Path, help="default: every notebook")
