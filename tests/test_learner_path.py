@@ -203,7 +203,7 @@ def anchors(markdown: str) -> set[str]:
 
 
 def links(text: str) -> list[tuple[str, str]]:
-    return re.findall(r"\]\(([\w.-]+\.(?:md|ipynb))(?:#([\w.()-]+))?\)", text)
+    return re.findall(r"\]\(([\w.-]+\.(?:md|ipynb))(?:#([\w-]+))?\)", text)
 
 
 def test_glossary_entries_are_lower_case_and_alphabetical():
