@@ -55,7 +55,7 @@ portability: install  ## strict nbval again with other CPU kernels, BLAS kernels
 
 handout: install  ## install the student hand-out into a fresh venv by its README's commands and run every notebook (CI)
 	@echo "== hand-out: Python-only install in a fresh .venv, every student notebook run"
-	$(PY) -m pytest tests/test_student.py -m handout -p no:cacheprovider
+	$(PY) -m pytest tests/test_student.py -m handout -p no:cacheprovider -rA
 
 nav: install  ## regenerate navigation links and the contents (00_start_here, README)
 	$(PY) tools/navigation.py
