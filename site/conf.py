@@ -10,7 +10,7 @@ project = "Gradient descent, from a hand-written loop to nn.Module"
 author = "the course's authors"
 copyright = "the course's authors"  # noqa: A001 (Sphinx's name)
 
-extensions = ["myst_nb"]
+extensions = ["myst_nb", "sphinx.ext.githubpages"]  # githubpages: writes .nojekyll
 root_doc = "index"
 exclude_patterns = ["_build", "**.ipynb_checkpoints"]
 language = "en"

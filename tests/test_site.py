@@ -125,6 +125,7 @@ def test_build_has_every_page_and_is_fast(built):
     for name in expected_pages():
         assert (folder / f"{name}.html").is_file(), f"{name}.html missing from {folder}"
     assert (folder / "searchindex.js").is_file()
+    assert (folder / ".nojekyll").is_file()  # GitHub Pages serves _static/ and _images/ as they are
     assert (folder / "_static" / "mathjax" / "MathJax.js").is_file()
     assert seconds < 120, f"the site took {seconds:.0f} s to build"
 
