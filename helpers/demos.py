@@ -69,12 +69,14 @@ class Demo:
         self._describe = describe
         self.start = self.values
         self.still = self.png()
-        self.image = ipywidgets.Image(value=self.still, format="png", layout={"max_width": "100%"})
+        self.image = ipywidgets.Image(value=self.still, format="png", layout={"width": "100%"})
         for slider in self.sliders.values():
             slider.observe(self._redraw, names="value")
         row = ipywidgets.HBox(list(self.sliders.values()))
-        self.widget = ipywidgets.VBox(
-            [row, self.image], model_id=f"course-demo-{name}-{next(_SERIAL)}"
+        self.widget = ipywidgets.VBox(  # as wide as the notebook: the figure scales to fit
+            [row, self.image],
+            layout={"width": "100%", "max_width": "1000px"},
+            model_id=f"course-demo-{name}-{next(_SERIAL)}",
         )
 
     @property

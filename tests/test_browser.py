@@ -459,7 +459,7 @@ def test_jupyterlab_demo_slider_redraws_the_figure(browser, lab):
     image = cell.locator(".jp-OutputArea-output img.widget-image")
     image.wait_for(state="visible", timeout=20_000)
     assert cell.locator(".widget-slider").count() == 1, "one learning-rate slider"
-    output = cell.locator(".jp-OutputArea").first
+    output = cell.locator(".jp-OutputArea-output .widget-vbox").first  # sliders and figure
     output.scroll_into_view_if_needed()
     page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=image.element_handle())
     before_source, before = image.get_attribute("src"), output.screenshot(path=str(ARTIFACTS / "demo_04_slider_before.png"))
