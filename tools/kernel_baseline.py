@@ -85,12 +85,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--nbval", action="store_true", help="also time strict nbval and print the ratio")
     parser.add_argument("--make-test", action="store_true", help="also time `make test` and print the ratio")
-    parser.add_argument("--repeat", type=int, default=3, help="fresh kernels for each side of the setup ratio")
+    parser.add_argument("--repeat", type=int, default=5, help="fresh kernels for each side of the setup ratio")
     parser.add_argument("-j", "--jobs", type=int, default=2)
     args = parser.parse_args(argv)
     status = 0
 
     imports, setups = [], []
+    run_in_fresh_kernel(IMPORTS)  # warm the disk cache: the first kernel would pay it alone
     for _ in range(args.repeat):  # alternate, so a burst of load hits both sides
         imports.append(run_in_fresh_kernel(IMPORTS))
         setups.append(run_in_fresh_kernel(SETUP))
