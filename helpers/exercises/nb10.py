@@ -107,11 +107,19 @@ SEEDED_LOADER = Exercise(
 )
 
 
+class _BadBatch(ValueError):
+    """A malformed batch: what was seen, and the slip."""
+
+
+def _ints(values: torch.Tensor) -> list[int]:
+    return [int(v) for v in values.reshape(-1)]
+
+
 def _epochs(make_loader: Callable[..., Any], n: int, batch_size: int, seed: int, global_seed: int,
             epochs: int = 1) -> list[list[int]]:
     """The sample order of the first ``epochs`` epochs of a fresh loader, made under ``global_seed``.
 
-    Raises ValueError (with the slip's message) when a batch is malformed.
+    Raises _BadBatch (what was seen, and the slip) when a batch is malformed.
     """
     X = torch.arange(n, dtype=torch.float32).reshape(n, 1)
     y = torch.arange(n, dtype=torch.float32).reshape(n, 1) * 10
@@ -124,13 +132,16 @@ def _epochs(make_loader: Callable[..., Any], n: int, batch_size: int, seed: int,
         for _ in range(epochs):
             order: list[int] = []
             for features, targets in loader:
+                where = f"for n={n}, batch_size={batch_size}, seed={seed}"
                 if not torch.equal(features.reshape(-1) * 10, targets.reshape(-1)):
-                    raise ValueError(_UNPAIRED)
+                    raise _BadBatch(f"a batch {where} pairs features {_ints(features)} with targets "
+                                    f"{_ints(targets)}", _UNPAIRED)
                 if features.shape[0] != batch_size:
-                    raise ValueError(_BATCH_SIZE)
+                    raise _BadBatch(f"a batch {where} has {features.shape[0]} samples", _BATCH_SIZE)
                 order.extend(int(v) for v in features.reshape(-1))
             if sorted(order) != list(range(n)):
-                raise ValueError("an epoch must visit every sample exactly once")
+                raise _BadBatch(f"an epoch {where} visits the samples {order}",
+                                "an epoch must visit every sample exactly once")
             orders.append(order)
     return orders
 
@@ -164,10 +175,9 @@ def check_seeded_loader(make_loader: Callable[[torch.Tensor, torch.Tensor, int, 
         found = _loader_slip(make_loader)
     except NotImplementedError:
         return check_function(SEEDED_LOADER, make_loader, lambda *case: None, LOADER_CASES)
-    except ValueError as error:
-        message = str(error)
-        slip = message if message in (_UNPAIRED, _BATCH_SIZE) else None
-        raise fail(SEEDED_LOADER, f"a batch is wrong: {message}" if slip is None else "a batch is wrong", slip) from None
+    except _BadBatch as error:
+        problem, slip = error.args
+        raise fail(SEEDED_LOADER, problem, slip) from None
     except Exception as error:
         text = str(error).splitlines()[0] if str(error) else ""
         raise fail(SEEDED_LOADER, f"your code raised {type(error).__name__}: {text[:200]}") from None
