@@ -1,3 +1,5 @@
+import re
+
 import numpy as np
 import pytest
 import torch
@@ -266,3 +268,19 @@ def test_squared_error_gradient_feedback():
         lambda w, x, y: 2 * w * x**2 - 2 * x * y,
         lambda w, x, y: -2 * x * (y - w * x),
     ], solution_fragments=["2 * (w * x - y) * x"])
+
+
+def test_squared_error_accepts_the_solution_and_names_each_catalogued_mistake(capsys):
+    check_squared_error(lambda w, x, y: (w * x - y) ** 2)
+    assert capsys.readouterr().out.count(": correct") == 1
+    for index in (0, 1, 2, 3):
+        with pytest.raises(ExerciseFailed, match=re.escape(SQUARED_ERROR.mistakes[index].message)):
+            check_squared_error(SQUARED_ERROR.mistakes[index].answer)
+
+
+def test_squared_error_gradient_accepts_the_solution_and_names_each_catalogued_mistake(capsys):
+    check_squared_error_gradient(lambda w, x, y: 2 * (w * x - y) * x)
+    assert capsys.readouterr().out.count(": correct") == 1
+    for index in (0, 1, 2, 3):
+        with pytest.raises(ExerciseFailed, match=re.escape(SQUARED_ERROR_GRADIENT.mistakes[index].message)):
+            check_squared_error_gradient(SQUARED_ERROR_GRADIENT.mistakes[index].answer)

@@ -1,3 +1,5 @@
+import re
+
 import numpy as np
 import pytest
 
@@ -51,3 +53,19 @@ def test_minimizing_w_feedback():
 def test_minimizing_w_rejects_a_wrong_denominator():
     with pytest.raises(ExerciseFailed, match="minimizing_w"):
         check_minimizing_w(lambda X, y: np.sum(X * y) / np.sum(X))
+
+
+def test_mse_accepts_the_solution_and_names_each_catalogued_mistake(capsys):
+    check_mse(lambda w, X, y: np.mean((w * X - y) ** 2))
+    assert capsys.readouterr().out.count(": correct") == 1
+    for index in (0, 1, 2, 3, 4):
+        with pytest.raises(ExerciseFailed, match=re.escape(MSE.mistakes[index].message)):
+            check_mse(MSE.mistakes[index].answer)
+
+
+def test_minimizing_w_accepts_the_solution_and_names_each_catalogued_mistake(capsys):
+    check_minimizing_w(lambda X, y: np.mean(X * y) / np.mean(X**2))
+    assert capsys.readouterr().out.count(": correct") == 1
+    for index in (0, 1, 2, 3, 4):
+        with pytest.raises(ExerciseFailed, match=re.escape(MINIMIZING_W.mistakes[index].message)):
+            check_minimizing_w(MINIMIZING_W.mistakes[index].answer)

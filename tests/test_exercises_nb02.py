@@ -1,3 +1,5 @@
+import re
+
 import numpy as np
 import pytest
 
@@ -57,3 +59,19 @@ def test_central_difference_message_names_the_function_not_an_address():
     with pytest.raises(ExerciseFailed) as info:
         check_central_difference(lambda f, w, h: 0.0)
     assert "f=w**3, w=0.5, h=0.01" in str(info.value) and "0x" not in str(info.value)
+
+
+def test_mse_gradient_accepts_the_solution_and_names_each_catalogued_mistake(capsys):
+    check_mse_gradient(lambda w, X, y: np.mean(2 * X * (w * X - y)))
+    assert capsys.readouterr().out.count(": correct") == 1
+    for index in (0, 1, 2, 3, 4):
+        with pytest.raises(ExerciseFailed, match=re.escape(MSE_GRADIENT.mistakes[index].message)):
+            check_mse_gradient(MSE_GRADIENT.mistakes[index].answer)
+
+
+def test_central_difference_accepts_the_solution_and_names_each_catalogued_mistake(capsys):
+    check_central_difference(lambda f, w, h: (f(w + h) - f(w - h)) / (2 * h))
+    assert capsys.readouterr().out.count(": correct") == 1
+    for index in (0, 1, 2, 3):
+        with pytest.raises(ExerciseFailed, match=re.escape(CENTRAL_DIFFERENCE.mistakes[index].message)):
+            check_central_difference(CENTRAL_DIFFERENCE.mistakes[index].answer)

@@ -1,6 +1,9 @@
+import re
+
 import numpy as np
 import pytest
 
+from helpers.exercises import ExerciseFailed
 from helpers.exercises.core import reset_hints
 from helpers.exercises.nb03 import (
     CLOSED_FORM_W,
@@ -68,3 +71,19 @@ def test_a_loop_is_rejected_even_when_right():
 
     with pytest.raises(ExerciseFailed, match="without a loop"):
         check_closed_form_w(with_a_while)
+
+
+def test_gradient_descent_step_accepts_the_solution_and_names_each_catalogued_mistake(capsys):
+    check_gradient_descent_step(lambda w, X, y, lr: w - lr * np.mean(2 * X * (w * X - y)))
+    assert capsys.readouterr().out.count(": correct") == 1
+    for index in (0, 1, 2, 3, 4):
+        with pytest.raises(ExerciseFailed, match=re.escape(GRADIENT_DESCENT_STEP.mistakes[index].message)):
+            check_gradient_descent_step(GRADIENT_DESCENT_STEP.mistakes[index].answer)
+
+
+def test_closed_form_w_accepts_the_solution_and_names_each_catalogued_mistake(capsys):
+    check_closed_form_w(closed_form_with_curvature)
+    assert capsys.readouterr().out.count(": correct") == 1
+    for index in (0, 1, 2, 3, 4):
+        with pytest.raises(ExerciseFailed, match=re.escape(CLOSED_FORM_W.mistakes[index].message)):
+            check_closed_form_w(CLOSED_FORM_W.mistakes[index].answer)

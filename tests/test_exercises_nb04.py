@@ -1,3 +1,5 @@
+import re
+
 import numpy as np
 import pytest
 
@@ -49,3 +51,19 @@ def test_one_step_learning_rate_feedback():
 def test_a_crashing_answer_is_reported():
     with pytest.raises(ExerciseFailed, match="your code raised ZeroDivisionError"):
         check_one_step_learning_rate(lambda x: 1 / 0)
+
+
+def test_max_stable_learning_rate_accepts_the_solution_and_names_each_catalogued_mistake(capsys):
+    check_max_stable_learning_rate(lambda x: 2 / (2 * np.mean(x**2)))
+    assert capsys.readouterr().out.count(": correct") == 1
+    for index in (0, 1, 2, 3):
+        with pytest.raises(ExerciseFailed, match=re.escape(MAX_STABLE_LEARNING_RATE.mistakes[index].message)):
+            check_max_stable_learning_rate(MAX_STABLE_LEARNING_RATE.mistakes[index].answer)
+
+
+def test_one_step_learning_rate_accepts_the_solution_and_names_each_catalogued_mistake(capsys):
+    check_one_step_learning_rate(lambda x: 1 / (2 * np.mean(x**2)))
+    assert capsys.readouterr().out.count(": correct") == 1
+    for index in (0, 1, 2, 3):
+        with pytest.raises(ExerciseFailed, match=re.escape(ONE_STEP_LEARNING_RATE.mistakes[index].message)):
+            check_one_step_learning_rate(ONE_STEP_LEARNING_RATE.mistakes[index].answer)

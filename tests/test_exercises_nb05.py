@@ -1,6 +1,9 @@
+import re
+
 import numpy as np
 import pytest
 
+from helpers.exercises import ExerciseFailed
 from helpers.exercises.core import reset_hints
 from helpers.exercises.nb05 import (
     HESSIAN,
@@ -55,3 +58,19 @@ def test_identity_is_rejected():
 
     with pytest.raises(ExerciseFailed, match="hessian: wrong"):
         check_mse_hessian(lambda X: np.eye(X.shape[1]))
+
+
+def test_matrix_gradient_accepts_the_solution_and_names_each_catalogued_mistake(capsys):
+    check_matrix_gradient(lambda X, Y, W: (2 / len(X)) * X.T @ (X @ W - Y))
+    assert capsys.readouterr().out.count(": correct") == 1
+    for index in (0, 1, 2, 3, 4):
+        with pytest.raises(ExerciseFailed, match=re.escape(MATRIX_GRADIENT.mistakes[index].message)):
+            check_matrix_gradient(MATRIX_GRADIENT.mistakes[index].answer)
+
+
+def test_mse_hessian_accepts_the_solution_and_names_each_catalogued_mistake(capsys):
+    check_mse_hessian(lambda X: (2 / len(X)) * X.T @ X)
+    assert capsys.readouterr().out.count(": correct") == 1
+    for index in (0, 1, 2, 3, 4):
+        with pytest.raises(ExerciseFailed, match=re.escape(HESSIAN.mistakes[index].message)):
+            check_mse_hessian(HESSIAN.mistakes[index].answer)

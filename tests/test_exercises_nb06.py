@@ -1,3 +1,5 @@
+import re
+
 import numpy as np
 import pytest
 import torch
@@ -115,3 +117,19 @@ def test_train_rejects_a_tensor_and_one_step_short():
     reset_hints()
     with pytest.raises(ExerciseFailed, match="train_with_autograd: wrong"):
         check_train_with_autograd(lambda lr, n: train(lr, n - 1))
+
+
+def test_ridge_gradient_accepts_the_solution_and_names_each_catalogued_mistake(capsys):
+    check_ridge_gradient(ridge_gradient)
+    assert capsys.readouterr().out.count(": correct") == 1
+    for index in (0, 1, 2, 3):
+        with pytest.raises(ExerciseFailed, match=re.escape(RIDGE_GRADIENT.mistakes[index].message)):
+            check_ridge_gradient(RIDGE_GRADIENT.mistakes[index].answer)
+
+
+def test_train_with_autograd_accepts_the_solution_and_names_each_catalogued_mistake(capsys):
+    check_train_with_autograd(train)
+    assert capsys.readouterr().out.count(": correct") == 1
+    for index in (0, 1, 2, 3):
+        with pytest.raises(ExerciseFailed, match=re.escape(TRAIN_WITH_AUTOGRAD.mistakes[index].message)):
+            check_train_with_autograd(TRAIN_WITH_AUTOGRAD.mistakes[index].answer)

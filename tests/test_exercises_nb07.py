@@ -1,4 +1,5 @@
 import math
+import re
 
 import pytest
 
@@ -133,3 +134,19 @@ def test_divide_feedback():
 def test_divide_rejects_a_product():
     with pytest.raises(ExerciseFailed, match="divide: wrong"):
         check_divide(Value, lambda a, b: a * b)
+
+
+def test_tanh_accepts_the_solution_and_names_each_catalogued_mistake(capsys):
+    check_tanh(Value, tanh)
+    assert capsys.readouterr().out.count(": correct") == 1
+    for index in (0, 1, 2, 3):
+        with pytest.raises(ExerciseFailed, match=re.escape(TANH.mistakes[index].message)):
+            check_tanh(Value, TANH.mistakes[index].answer)
+
+
+def test_divide_accepts_the_solution_and_names_each_catalogued_mistake(capsys):
+    check_divide(Value, divide)
+    assert capsys.readouterr().out.count(": correct") == 1
+    for index in (0, 1, 2, 3):
+        with pytest.raises(ExerciseFailed, match=re.escape(DIVIDE.mistakes[index].message)):
+            check_divide(Value, DIVIDE.mistakes[index].answer)

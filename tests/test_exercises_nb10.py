@@ -1,3 +1,5 @@
+import re
+
 import numpy as np
 import pytest
 import torch
@@ -98,3 +100,19 @@ def test_stubs_are_not_attempted(capsys):
 def test_not_a_loader_is_rejected():
     with pytest.raises(ExerciseFailed, match="must return a torch.utils.data.DataLoader"):
         check_seeded_loader(lambda X, y, b, s: [(X[:b], y[:b])])
+
+
+def test_seeded_loader_accepts_the_solution_and_names_each_catalogued_mistake(capsys):
+    check_seeded_loader(seeded_loader)
+    assert capsys.readouterr().out.count(": correct") == 1
+    for index in (0, 1, 2, 3, 4, 5, 6):
+        with pytest.raises(ExerciseFailed, match=re.escape(SEEDED_LOADER.mistakes[index].message)):
+            check_seeded_loader(SEEDED_LOADER.mistakes[index].answer)
+
+
+def test_predicted_gradient_variance_accepts_the_solution_and_names_each_catalogued_mistake(capsys):
+    check_predicted_gradient_variance(predicted_gradient_variance)
+    assert capsys.readouterr().out.count(": correct") == 1
+    for index in (0, 1, 2, 3):
+        with pytest.raises(ExerciseFailed, match=re.escape(PREDICTED_GRADIENT_VARIANCE.mistakes[index].message)):
+            check_predicted_gradient_variance(PREDICTED_GRADIENT_VARIANCE.mistakes[index].answer)
