@@ -516,6 +516,7 @@ def test_rise_slideshow_fits_shows_solutions_on_a_click_and_has_notes(browser, l
             assert seen["fragment"] and not cells[index - 1]["fragment"], f"cell {index}: solution on a click"
 
     # step through every slide and fragment: every line of code and output fits its block
+    screenshot(page, f"rise_11_first_slide_{viewport[0]}x{viewport[1]}.png")
     problems, visited, blocks, last, still = [], set(), 0, None, 0
     page.keyboard.press("Escape")  # command mode: keys drive the slideshow, not an editor
     for _ in range(400):
@@ -539,9 +540,7 @@ def test_rise_slideshow_fits_shows_solutions_on_a_click_and_has_notes(browser, l
     assert slide_count == len(slides.slides_of(notebook)), "stepped through every slide"
     assert not problems, "\n".join(sorted(set(problems)))
     if viewport == (1280, 720):
-        page.keyboard.press("Home")
-        page.wait_for_timeout(800)
-        screenshot(page, "rise_11_first_slide_1280x720.png")
+        rise_speaker_view_shows_notes(page, notebook)
     # no widget front-end runs in RISE here (jupyterlab-contrib/rise#119): a demo shows its still figure
     demo = [i for i, c in enumerate(notebook.cells) if "demo" in c.metadata.get("tags", []) and c.cell_type == "code"]
     if demo:
@@ -549,3 +548,27 @@ def test_rise_slideshow_fits_shows_solutions_on_a_click_and_has_notes(browser, l
         assert still.count() == 1 and still.first.evaluate("img => img.complete && img.naturalWidth > 0")
     assert page.blocked == [], f"RISE tried to reach the network: {page.blocked}"
     page.close()
+
+
+def rise_speaker_view_shows_notes(page, notebook) -> None:
+    """From the last slide, step back to a slide with notes and open RISE's speaker view (t)."""
+    notes = [c for c in notebook.cells if c.metadata.get("slideshow", {}).get("slide_type") == "notes"]
+    if not notes:
+        return
+    present = ".reveal .slides > section.present > section.present"
+    for _ in range(100):
+        if page.locator(f"{present} aside.notes").count():
+            break
+        page.keyboard.press("PageUp")
+        page.wait_for_timeout(150)
+    page.locator(f"{present} .jp-Cell:not(.reveal-skip)").first.click()  # RISE's keys need a cell in focus
+    page.keyboard.press("Escape")
+    with page.context.expect_page(timeout=15_000) as speaker_view:
+        page.keyboard.press("t")
+    view = speaker_view.value
+    view.wait_for_function("() => { const n = document.querySelector('.speaker-controls-notes .value');"
+                           " return n && n.innerText.trim().length > 0; }", timeout=20_000)
+    text = " ".join(view.evaluate("() => document.querySelector('.speaker-controls-notes .value').innerText").split())
+    shown = page.evaluate(f"() => document.querySelector('{present} aside.notes').innerText")
+    assert " ".join(shown.split()[:4]) in text, f"RISE's speaker view shows {text[:200]!r}"
+    view.close()
