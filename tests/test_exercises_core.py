@@ -284,3 +284,19 @@ def test_squared_error_gradient_accepts_the_solution_and_names_each_catalogued_m
     for index in (0, 1, 2, 3):
         with pytest.raises(ExerciseFailed, match=re.escape(SQUARED_ERROR_GRADIENT.mistakes[index].message)):
             check_squared_error_gradient(SQUARED_ERROR_GRADIENT.mistakes[index].answer)
+
+
+def test_matching_mistakes_leaves_the_global_rng_alone():
+    from helpers.exercises.nb09 import _KeepsTrainingOneModel
+
+    def draws(x):
+        return x + float(torch.rand(()))  # a catalogued answer that uses the global generator
+
+    exercise = Exercise("rng_example", hints=("h",), mistakes=(Mistake(draws, "draws"),))
+    torch.manual_seed(3)
+    expected = torch.rand(4)
+    torch.manual_seed(3)
+    _KeepsTrainingOneModel()
+    with pytest.raises(ExerciseFailed):
+        check_function(exercise, lambda x: x + 1.0, lambda x: x, [(1.0,)])
+    assert torch.equal(torch.rand(4), expected)

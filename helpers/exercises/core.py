@@ -22,10 +22,12 @@ attempted yet ..."`` when the stub is untouched (the function still raises
 from __future__ import annotations
 
 import ast
+import contextlib
 import importlib
 import inspect
 import math
 import pkgutil
+import sys
 import textwrap
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -434,6 +436,14 @@ def _not_attempted(name: str, what: str) -> None:
     print(f"{name}: {NOT_ATTEMPTED} ({what})")
 
 
+def _global_rng_kept() -> contextlib.AbstractContextManager[Any]:
+    """Keep torch's global random state: running a catalogued answer must not change the notebook's."""
+    torch = sys.modules.get("torch")
+    if torch is None:
+        return contextlib.nullcontext()
+    return torch.random.fork_rng(devices=[])
+
+
 def match_mistake(exercise: Exercise, results: Callable[[Any], list[Any]] | None, student: Any,
                   got: list[Any], rtol: float, atol: float, kinds: bool = True) -> str | None:
     """Return the message of the catalogued mistake whose results equal the student's, if any."""
@@ -443,7 +453,8 @@ def match_mistake(exercise: Exercise, results: Callable[[Any], list[Any]] | None
         if results is None:
             continue
         try:
-            theirs = results(mistake.answer)
+            with _global_rng_kept():
+                theirs = results(mistake.answer)
         except Exception:  # a catalogued answer that cannot run on these cases matches nothing
             continue
         if len(theirs) == len(got) and all(

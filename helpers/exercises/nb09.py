@@ -75,8 +75,9 @@ class _KeepsTrainingOneModel:
     """A train() that keeps training a model made outside it (the re-run-a-cell pitfall)."""
 
     def __init__(self) -> None:
-        torch.manual_seed(0)
-        self.model = nn.Linear(1, 1)
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(0)
+            self.model = nn.Linear(1, 1)
 
     def __call__(self, seed: int, epochs: int, lr: float) -> nn.Module:
         optimizer = torch.optim.SGD(self.model.parameters(), lr=lr)
