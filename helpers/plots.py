@@ -341,7 +341,9 @@ def plot_loss_contours(
     contours = target.contour(
         grid1, grid2, shown, levels=contour_levels, cmap="viridis", norm=norm, linewidths=1.2
     )
-    bar = target.figure.colorbar(contours, ax=target, label="loss")
+    # a narrow bar titled on top: its label takes no width beside a neighbouring panel
+    bar = target.figure.colorbar(contours, ax=target, fraction=0.05, pad=0.03)
+    bar.ax.set_title("loss", fontsize="medium")
     if log_scale:  # label whole powers of ten, not the (uneven) levels
         bar.ax.minorticks_off()
         exponents = np.arange(np.ceil(np.log10(contour_levels[0])), np.floor(np.log10(contour_levels[-1])) + 1)

@@ -120,7 +120,7 @@ def test_contours_have_a_loss_colour_bar_and_coloured_paths():
         ax=ax,
     )
     bars = [other for other in fig.axes if other is not ax]
-    assert len(bars) == 1 and bars[0].get_ylabel() == "loss"
+    assert len(bars) == 1 and bars[0].get_title() == "loss"
     labels = [tick.get_text() for tick in bars[0].get_yticklabels()]
     assert labels and all(label.startswith("$10^{") for label in labels)  # powers of ten
     colours = _colours(ax)
@@ -133,7 +133,7 @@ def test_contours_with_linear_levels_also_get_a_colour_bar():
     plots.plot_loss_contours(
         lambda w: float(w[0] - w[1]), (-1, 1), (-1, 1), log_levels=False, resolution=11, ax=ax
     )
-    assert [other.get_ylabel() for other in fig.axes if other is not ax] == ["loss"]
+    assert [other.get_title() for other in fig.axes if other is not ax] == ["loss"]
 
 
 def test_loss_1d_path_is_drawn_in_the_path_colour():
