@@ -15,9 +15,10 @@ LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 NBVAL := $(PY) -m pytest --nbval --nbval-current-env -n 2 --dist loadscope --no-loadscope-reorder -p tests.nbval_order -p no:cacheprovider
 # `make portability`: other CPU kernels and thread counts than this machine's defaults, one
 # documented variable per library: torch's generic kernels, NumPy's baseline SIMD only,
-# OpenBLAS's Sandy Bridge kernels on 3 threads, MKL's SSE4.2 and oneDNN's SSE4.1 code paths,
-# 3 OpenMP/MKL threads (setup_notebook() sets torch back to 1; a student's default varies).
-PORTABILITY_ENV := ATEN_CPU_CAPABILITY=default NPY_DISABLE_CPU_FEATURES="X86_V3 X86_V4 AVX512_ICL" OPENBLAS_CORETYPE=Sandybridge OPENBLAS_NUM_THREADS=3 OMP_NUM_THREADS=3 MKL_NUM_THREADS=3 MKL_ENABLE_INSTRUCTIONS=SSE4_2 ONEDNN_MAX_CPU_ISA=SSE41
+# OpenBLAS's Sandy Bridge kernels, MKL's SSE4.2 and oneDNN's SSE4.1 code paths, and 1 BLAS and
+# OpenMP thread where this machine defaults to one per core (OpenBLAS and torch cap the count
+# at the cores, so more than 2 would change nothing here; setup_notebook() sets torch to 1).
+PORTABILITY_ENV := ATEN_CPU_CAPABILITY=default NPY_DISABLE_CPU_FEATURES="X86_V3 X86_V4 AVX512_ICL" OPENBLAS_CORETYPE=Sandybridge OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 MKL_ENABLE_INSTRUCTIONS=SSE4_2 ONEDNN_MAX_CPU_ISA=SSE41
 
 .DEFAULT_GOAL := help
 .PHONY: help install lab test lint unit nbval portability handout nav regen speed slides site student clean
