@@ -357,14 +357,24 @@ def _factor_slip(
 
 
 def factors_meaning(label: str, power: int) -> str:
-    """Explain what a factor N or N/B usually means."""
+    """Explain what a factor N, B or N/W usually means."""
+    what = {"N": "the number of examples", "n": "the number of samples", "B": "the batch size",
+            "W": "the number of ranks"}
     meanings = {
-        ("N", 1): "a sum where a mean is asked (N = the number of examples)",
-        ("N", -1): "divided by N once too often, or a mean where a sum is asked (N = the number of examples)",
-        ("N/B", 1): "the batch sizes do not cancel (N = samples, B = batch size)",
-        ("N/B", -1): "the batch sizes do not cancel (N = samples, B = batch size)",
+        ("N", 1): "a sum where a mean is asked",
+        ("N", -1): "divided by N once too often, or a mean where a sum is asked",
+        ("B", 1): "the division by the batch size is missing",
+        ("B", -1): "divided by the batch size once too often",
+        ("W", 1): "DDP's average over the ranks is not undone, or undone twice",
+        ("W", -1): "DDP's average over the ranks is not undone, or undone twice",
+        ("N/W", 1): "a plain sum over each shard: the sums are never scaled back",
+        ("N/W", -1): "a scale applied twice",
+        ("N/B", 1): "the batch sizes do not cancel",
+        ("N/B", -1): "the batch sizes do not cancel",
     }
-    return meanings.get((label, power), f"a factor {label} is off")
+    text = meanings.get((label.upper() if label in ("n",) else label, power), f"a factor {label} is off")
+    names = ", ".join(f"{part} = {what[part]}" for part in label.split("/") if part in what)
+    return f"{text} ({names})" if names else text
 
 
 def _default_factors(cases: Sequence[tuple[Any, ...]]) -> dict[str, Callable[[tuple[Any, ...]], float]]:
