@@ -89,7 +89,7 @@ def test_broken_loops_fail(wrong):
         check_train_linear(wrong)
 
 
-def seed_pairing(x, y, lr, epochs):
+def sources_pairing(x, y, lr, epochs):
     rows = honest_log(x, y, lr, epochs)
     return np.c_[rows[:, 2], rows[:, 1], rows[:, 2]]  # w after next to the loss before
 
@@ -98,13 +98,13 @@ def summed_gradient(x, y, lr, epochs):
     w, rows = 0.0, []
     for _ in range(epochs):
         loss = np.mean((w * x - y) ** 2)
-        new_w = w - lr * np.dot(2 * x, w * x - y).mean()  # the seed's sum
+        new_w = w - lr * np.dot(2 * x, w * x - y).mean()  # the Gradients Example's sum
         rows.append([w, loss, new_w])
         w = new_w
     return np.array(rows)
 
 
-@pytest.mark.parametrize("wrong", [seed_pairing, summed_gradient])
+@pytest.mark.parametrize("wrong", [sources_pairing, summed_gradient])
 def test_wrong_logs_fail(wrong):
     with pytest.raises(ExerciseFailed, match="honest_log: wrong"):
         check_honest_log(wrong)
