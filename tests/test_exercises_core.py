@@ -300,3 +300,10 @@ def test_matching_mistakes_leaves_the_global_rng_alone():
     with pytest.raises(ExerciseFailed):
         check_function(exercise, lambda x: x + 1.0, lambda x: x, [(1.0,)])
     assert torch.equal(torch.rand(4), expected)
+
+
+def test_printed_hints_fit_88_columns(capsys):
+    hint("adam_step", full=True)
+    hint("seeded_loader")
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) > 4 and max(len(line) for line in lines) <= 88

@@ -147,9 +147,14 @@ def hint(name: str, *, full: bool = False) -> None:
     if full:
         _STEPS_SHOWN[exercise.name] = len(exercise.hints)
         for step, text in enumerate(exercise.hints, start=1):
-            print(f"{exercise.name}, hint {step} of {len(exercise.hints)}: {text}")
+            print(_fill(f"{exercise.name}, hint {step} of {len(exercise.hints)}: {text}"))
         return
-    print(f"{exercise.name}: {_next_hint(exercise)}")
+    print(_fill(f"{exercise.name}: {_next_hint(exercise)}"))
+
+
+def _fill(text: str) -> str:
+    """One printed hint, wrapped at 88 columns like every printed line of the course."""
+    return textwrap.fill(text, width=88, subsequent_indent="    ", break_on_hyphens=False)
 
 
 # ---------------------------------------------------------------------------- formatting

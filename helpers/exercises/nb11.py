@@ -132,9 +132,9 @@ ADAM_STEP = Exercise(
     hints=(
         "Adam keeps two running averages, of the gradient and of its square, corrects both for "
         "starting at zero, and divides one by the root of the other.",
-        "m = 0.9 m + 0.1 g and s = 0.999 s + 0.001 g^2; divide m by (1 - 0.9^t) and s by "
-        "(1 - 0.999^t), with t as passed (it counts from 1); the step is lr m_hat over "
-        "(sqrt(s_hat) + eps).",
+        "each average keeps beta of its old value and adds (1 - beta) of the new one: beta = 0.9 "
+        "for g, 0.999 for g^2; both are then divided by (1 - beta^t), with t as passed (it "
+        "counts from 1); the step size is lr, and eps sits outside the square root.",
         "w - lr * m_hat / (np.sqrt(s_hat) + 1e-8), with m_hat = m / (1 - 0.9**t), s_hat = s / (1 - 0.999**t)",
     ),
     mistakes=(
