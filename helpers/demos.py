@@ -69,7 +69,9 @@ class Demo:
         self._describe = describe
         self.start = self.values
         self.still = self.png()
-        self.image = ipywidgets.Image(value=self.still, format="png", layout={"width": "100%"})
+        self.image = ipywidgets.Image(
+            value=self.still, format="png", layout={"width": "100%", "margin": "0"}
+        )
         for slider in self.sliders.values():
             slider.observe(self._redraw, names="value")
         row = ipywidgets.HBox(list(self.sliders.values()))
