@@ -307,3 +307,48 @@ def test_printed_hints_fit_88_columns(capsys):
     hint("seeded_loader")
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) > 4 and max(len(line) for line in lines) <= 88
+
+
+def test_common_errors_are_explained():
+    def in_place(lr):
+        w = torch.tensor(1.0, requires_grad=True)
+        (w * 2).backward()
+        w -= lr * w.grad
+        return w.item()
+
+    def twice(lr):
+        w = torch.tensor(1.0, requires_grad=True)
+        loss = (w * 2) ** 2
+        loss.backward()
+        loss.backward()
+        return w.item()
+
+    def detached(lr):
+        w = torch.tensor(1.0, requires_grad=True)
+        torch.tensor((w * 2).item()).backward()
+        return w.item()
+
+    def not_scalar(lr):
+        w = torch.ones(3, requires_grad=True)
+        (w * 2).backward()
+        return 0.0
+
+    def no_transpose(lr):
+        return float((torch.ones(4, 3) @ torch.ones(2, 3)).sum())
+
+    def grad_before_backward(lr):
+        w = torch.tensor(1.0, requires_grad=True)
+        w.grad.zero_()
+        return 0.0
+
+    expected = {
+        in_place: "inside `with torch.no_grad():`",
+        twice: "build the loss again in every epoch",
+        detached: "does not depend on a tensor with requires_grad=True",
+        not_scalar: "reduce the loss to one value first",
+        no_transpose: "is a transpose missing or extra?",
+        grad_before_backward: ".grad stays None until backward() has run",
+    }
+    for answer, slip in expected.items():
+        reset_hints()
+        assert slip in message_of(lambda answer=answer: check_function("f", answer, lambda lr: 1.0, [(0.1,)]))

@@ -397,6 +397,48 @@ def _default_factors(cases: Sequence[tuple[Any, ...]]) -> dict[str, Callable[[tu
     return {"N": n_of} if all(math.isfinite(v) and v > 1 for v in values) else {}
 
 
+#: Common errors and the slip behind them: (type name or "", words in the message, slip).
+_ERROR_SLIPS: tuple[tuple[str, str, str], ...] = (
+    ("RuntimeError", "leaf Variable that requires grad is being used in an in-place operation",
+     "the update of w is being recorded by autograd: change w inside `with torch.no_grad():`"),
+    ("RuntimeError", "does not require grad and does not have a grad_fn",
+     "the loss does not depend on a tensor with requires_grad=True (made with .item(), .detach(), "
+     "NumPy, or under torch.no_grad()?)"),
+    ("RuntimeError", "backward through the graph a second time",
+     "backward() ran twice on one graph: build the loss again in every epoch"),
+    ("RuntimeError", "grad can be implicitly created only for scalar outputs",
+     "backward() needs a single number: reduce the loss to one value first"),
+    ("RuntimeError", "shapes cannot be multiplied",
+     "a matrix product whose inner sizes do not match: is a transpose missing or extra?"),
+    ("ValueError", "matmul: Input operand",
+     "a matrix product whose inner sizes do not match: is a transpose missing or extra?"),
+    ("ValueError", "shapes", "arrays of shapes that do not fit together: print the shapes of the operands"),
+    ("ValueError", "could not be broadcast",
+     "arrays of shapes that do not fit together: print the shapes of the operands"),
+    ("RuntimeError", "must match the size of tensor",
+     "tensors of shapes that do not fit together: print the shapes of the operands"),
+    ("RuntimeError", "expected scalar type",
+     "float32 and float64 tensors are mixed: give them one dtype"),
+    ("RuntimeError", "found dtype", "float32 and float64 tensors are mixed: give them one dtype"),
+    ("AttributeError", "'NoneType' object has no attribute",
+     "something is None: .grad stays None until backward() has run (and zero_grad() may reset it "
+     "to None), and a function without `return` gives None"),
+    ("NameError", "is not defined",
+     "a name your code uses is not defined here: a typo, or a cell not run yet (or use only the "
+     "function's arguments)"),
+    ("TypeError", "not callable", "something that is not a function is called: a name reused for a number?"),
+)
+
+
+def _error_slip(error: BaseException) -> str | None:
+    """The slip behind a common error, recognised from its type and message."""
+    text = str(error)
+    for type_name, words, slip in _ERROR_SLIPS:
+        if type(error).__name__ == type_name and words in text:
+            return slip
+    return None
+
+
 def _uses_a_loop(func: Any) -> bool:
     """True when the source of ``func`` contains a ``for``/``while`` statement or a comprehension."""
     try:
@@ -664,7 +706,9 @@ def check_function(
         except Exception as error:  # the student's code failed: say how, briefly
             message = str(error).splitlines()[0] if str(error) else ""
             raise fail(
-                exercise, f"your code raised {type(error).__name__}: {message[:200]} (for {_arguments(names, case)})"
+                exercise,
+                f"your code raised {type(error).__name__}: {message[:200]} (for {_arguments(names, case)})",
+                _error_slip(error),
             ) from None
     for mistake in exercise.mistakes:
         if mistake.detect is not None and mistake.detect(func):
