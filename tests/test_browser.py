@@ -198,12 +198,15 @@ MEASURE_DECK = """() => {
 
 @pytest.mark.parametrize("viewport", RESOLUTIONS, ids=[f"{w}x{h}" for w, h in RESOLUTIONS])
 def test_every_code_and_output_line_fits_its_block_on_every_slide(browser, built_decks, viewport):
+    """And, in every deck: notes are asides, not slides; every solution waits for a click."""
     page = guarded_page(browser, ("file:", "data:"), viewport)
     problems, slides_seen, blocks, densest = [], 0, 0, (-1, None, 0, 0)
     for deck in built_decks.decks:
-        index = {cell.get("id"): i for i, cell in enumerate(built_decks.notebook(deck).cells)}
+        notebook = built_decks.notebook(deck)
+        index = {cell.get("id"): i for i, cell in enumerate(notebook.cells)}
         page.goto(deck.as_uri())
         page.wait_for_function("window.Reveal && Reveal.isReady()", timeout=15_000)
+        problems += structure_problems(page, notebook, deck)
         found = page.evaluate(MEASURE_DECK)
         slides_seen += found["slides"]
         blocks += found["blocks"]
@@ -216,7 +219,7 @@ def test_every_code_and_output_line_fits_its_block_on_every_slide(browser, built
             for p in found["problems"]
         ]
     print(f"{viewport[0]}x{viewport[1]}: {len(built_decks.decks)} decks, {slides_seen} slides, "
-          f"{blocks} code/output blocks, {len(problems)} too wide")
+          f"{blocks} code/output blocks, {len(problems)} problems")
     assert slides_seen > 100 and blocks > 300
     if viewport == (1280, 720):  # the densest slide, for the record
         lines, deck, h, v = densest
@@ -227,7 +230,27 @@ def test_every_code_and_output_line_fits_its_block_on_every_slide(browser, built
         screenshot(page, "slides_densest_1280x720.png")
     assert page.blocked == [], f"a deck tried to reach the network: {page.blocked}"
     page.close()
-    assert not problems, f"{len(problems)} block(s) too wide at {viewport[0]}x{viewport[1]}:\n" + "\n".join(problems)
+    assert not problems, f"{len(problems)} problem(s) at {viewport[0]}x{viewport[1]}:\n" + "\n".join(problems)
+
+
+def structure_problems(page, notebook, deck: Path) -> list[str]:
+    """Notes are asides, not slides; each solution is in a fragment and its stub is not."""
+    seen = page.evaluate("""() => ({
+        slides: Reveal.getTotalSlides(),
+        notes: document.querySelectorAll('.reveal .slides aside.notes').length,
+        fragment: Object.fromEntries(Array.from(document.querySelectorAll('.reveal .slides .jp-Cell'))
+            .map(c => [c.id.replace('cell-id=', ''), c.closest('.fragment') !== null]))})""")
+    name, problems = deck.name.removesuffix(".slides.html"), []
+    kinds = [c.metadata.get("slideshow", {}).get("slide_type") for c in notebook.cells]
+    if seen["slides"] != len(slides.slides_of(notebook)):
+        problems.append(f"{name}: {seen['slides']} slides, expected {len(slides.slides_of(notebook))}")
+    if seen["notes"] != kinds.count("notes"):
+        problems.append(f"{name}: {seen['notes']} speaker-note asides for {kinds.count('notes')} notes cells")
+    for i, cell in enumerate(notebook.cells):
+        if "solution" in cell.metadata.get("tags", []):
+            if not seen["fragment"].get(cell.id) or seen["fragment"].get(notebook.cells[i - 1].id):
+                problems.append(f"{name} cell {i}: the solution is not on its own click after its stub")
+    return problems
 
 
 def exercise_deck(built_decks) -> Path:
@@ -536,7 +559,7 @@ def test_rise_slideshow_fits_shows_solutions_on_a_click_and_has_notes(browser, l
         page.wait_for_timeout(120)
     slide_count = len({s for s, _ in visited})
     print(f"RISE {RISE_NOTEBOOK} at {viewport[0]}x{viewport[1]}: {slide_count} slides, {len(visited)} steps, "
-          f"{blocks} code/output blocks, {len(problems)} too wide")
+          f"{blocks} code/output blocks, {len(problems)} problems")
     assert slide_count == len(slides.slides_of(notebook)), "stepped through every slide"
     assert not problems, "\n".join(sorted(set(problems)))
     if viewport == (1280, 720):
