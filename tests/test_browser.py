@@ -234,7 +234,8 @@ def test_every_code_and_output_line_fits_its_block_on_every_slide(browser, built
 
 
 def structure_problems(page, notebook, deck: Path) -> list[str]:
-    """Notes are asides, not slides; each solution is in a fragment and its stub is not."""
+    """Notes are asides, not slides; each solution is in a fragment and its stub is not; a
+    live demo shows its still figure."""
     seen = page.evaluate("""() => ({
         slides: Reveal.getTotalSlides(),
         notes: document.querySelectorAll('.reveal .slides aside.notes').length,
@@ -250,6 +251,12 @@ def structure_problems(page, notebook, deck: Path) -> list[str]:
         if "solution" in cell.metadata.get("tags", []):
             if not seen["fragment"].get(cell.id) or seen["fragment"].get(notebook.cells[i - 1].id):
                 problems.append(f"{name} cell {i}: the solution is not on its own click after its stub")
+        if "demo" in cell.metadata.get("tags", []) and cell.cell_type == "code":  # a live demo's still
+            still = page.evaluate("""id => { const img = document.getElementById('cell-id=' + id)
+                                                 ?.querySelector('.jp-OutputArea-output img');
+                                             return !!img && img.complete && img.naturalWidth > 0; }""", cell.id)
+            if not still:
+                problems.append(f"{name} cell {i}: the demo shows no still figure in the deck")
     return problems
 
 
