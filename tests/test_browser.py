@@ -527,6 +527,10 @@ MEASURE_RISE = """() => {
 
 @pytest.mark.parametrize("viewport", RESOLUTIONS, ids=[f"{w}x{h}" for w, h in RESOLUTIONS])
 def test_rise_slideshow_fits_shows_solutions_on_a_click_and_has_notes(browser, lab, viewport):
+    from playwright.sync_api import (
+        TimeoutError as PlaywrightTimeoutError,  # installed: `browser` ran
+    )
+
     notebook = nbformat.read(lab["notebooks"] / RISE_NOTEBOOK, as_version=4)
     page = guarded_page(browser, (lab["base"] + "/", "data:", "blob:"), viewport=viewport)
     page.goto(f"{lab['base']}/rise/{RISE_NOTEBOOK}?token={lab['token']}")
@@ -563,7 +567,11 @@ def test_rise_slideshow_fits_shows_solutions_on_a_click_and_has_notes(browser, l
             break
         last = place
         page.keyboard.press("Space")
-        page.wait_for_timeout(120)
+        try:  # until the slide or its fragment step changes (not at the end: then after 1.5 s)
+            page.wait_for_function(f"([s, f]) => {{ const p = ({MEASURE_RISE})(); return p.slide !== s || p.step !== f; }}",
+                                   arg=list(place), timeout=1_500)
+        except PlaywrightTimeoutError:
+            pass
     slide_count = len({s for s, _ in visited})
     print(f"RISE {RISE_NOTEBOOK} at {viewport[0]}x{viewport[1]}: {slide_count} slides, {len(visited)} steps, "
           f"{blocks} code/output blocks, {len(problems)} problems")
