@@ -315,10 +315,9 @@ def exporter():
         exclude_input_prompt=True,  # "In [3]:" costs a sixth of the width
         exclude_output_prompt=True,
         embed_images=True,
+        preprocessors=[Run(prepare_for_deck)],  # these run before the template's (reveal's grouping)
     )
-    # user preprocessors run before the template's (reveal's grouping); append one after it
-    export._preprocessors.insert(0, Run(prepare_for_deck, enabled=True))
-    export.register_preprocessor(Run(solution_fragment_alone), enabled=True)
+    export.register_preprocessor(Run(solution_fragment_alone), enabled=True)  # and this one after it
     return export
 
 
