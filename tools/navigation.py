@@ -94,6 +94,10 @@ def nav_source(entries: list[Entry], index: int) -> str:
 
 def contents_rows(entries: list[Entry]) -> list[str]:
     """The contents table: what each notebook covers, its times (core, optional deep dives), its maths."""
+    for entry in entries:
+        for text in (entry.summary, entry.core_time, entry.deep_time, entry.maths):
+            if "|" in text:
+                raise SystemExit(f"{entry.path.name}: '|' in {text!r} would split a contents-table cell")
     rows = [
         "| # | Notebook | What it covers | Core | Deep dives (optional) | Maths |",
         "|---|---|---|---|---|---|",
