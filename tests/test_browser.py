@@ -233,6 +233,36 @@ def test_every_code_and_output_line_fits_its_block_on_every_slide(browser, built
     assert not problems, f"{len(problems)} problem(s) at {viewport[0]}x{viewport[1]}:\n" + "\n".join(problems)
 
 
+@pytest.mark.parametrize("viewport", RESOLUTIONS, ids=[f"{w}x{h}" for w, h in RESOLUTIONS])
+def test_an_88_character_line_fits_with_room_to_spare_and_a_longer_one_is_caught(browser, tmp_path, viewport):
+    line = "x = " + "W" * 84  # 88 characters, the notebooks' limit; monospace: every glyph is as wide
+    notebook = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("# 99 · Widths", metadata={"slideshow": {"slide_type": "slide"}}),
+        nbformat.v4.new_code_cell(f"{line}\nprint(x)", metadata={"slideshow": {"slide_type": "-"}}, outputs=[
+            nbformat.v4.new_output("stream", name="stdout", text=line + "\n")]),
+        nbformat.v4.new_code_cell(line + "W" * 20, metadata={"slideshow": {"slide_type": "subslide"}}),
+    ])
+    path = tmp_path / "99_widths.ipynb"
+    path.write_text(nbformat.writes(notebook))
+    (deck,) = slides.build([path], tmp_path / "slides")
+    page = guarded_page(browser, ("file:", "data:"), viewport)
+    page.goto(deck.as_uri())
+    page.wait_for_function("window.Reveal && Reveal.isReady()", timeout=15_000)
+    found = page.evaluate(MEASURE_DECK)
+    assert [(p["slide"], p["chars"]) for p in found["problems"]] == [("0.1", 108)], found["problems"]
+    widths = page.evaluate("""() => Array.from(document.querySelectorAll('.reveal section')[1]
+        .querySelectorAll('.jp-InputArea-editor pre, .jp-OutputArea-output pre')).map(pre => {
+            const text = document.createRange();  // the text's own width, and the block's (same scale)
+            text.selectNodeContents(pre);
+            return [text.getBoundingClientRect().width, pre.getBoundingClientRect().width]; })""")
+    assert len(widths) == 2
+    print(f"{viewport[0]}x{viewport[1]}: an 88-character line fills "
+          + " and ".join(f"{used / room:.0%}" for used, room in widths) + " of its block (code, output)")
+    for used, room in widths:  # the 88-character code line and output line
+        assert used <= 0.95 * room, f"an 88-character line takes {used:.0f}px of {room:.0f}px: too tight"
+    page.close()
+
+
 def structure_problems(page, notebook, deck: Path) -> list[str]:
     """Notes are asides, not slides; each solution is in a fragment and its stub is not; a
     live demo shows its still figure."""
