@@ -242,6 +242,7 @@ def built_decks(tmp_path_factory) -> Decks:
     return Decks(snapshot, out, slides.build(sorted(snapshot.glob("*.ipynb")), out))
 
 
+@pytest.mark.xdist_group("browser")  # the worker that builds the decks for the browser tests
 def test_decks_are_offline_complete_and_reproducible(built_decks):
     """One test (not four), so that under xdist the decks are built once."""
     snapshot, out, built = built_decks.notebooks, built_decks.out, built_decks.decks
