@@ -184,12 +184,16 @@ def gradient_descent(
     if diverged_at is not None and not allow_divergence:
         bound = max_stable_learning_rate(data_x)
         # one short line per fact: the message is printed on a slide (88 columns)
-        custom = "\n(the bound for the true MSE gradient; a custom gradient may scale it)" if gradient else ""
-        raise ValueError(
-            f"gradient descent diverged at step {diverged_at} (the loss overflowed to inf/NaN):\n"
-            f"learning_rate={rate:g} is too large; for this X it must be below "
-            f"2/lambda_max = {bound:.6g}{custom}.\nPass allow_divergence=True to get the history."
-        )
+        head = f"gradient descent diverged at step {diverged_at} (the loss overflowed to inf/NaN):\n"
+        if gradient is None:
+            body = f"learning_rate={rate:g} is too large; for this X it must be below 2/lambda_max = {bound:.6g}."
+        else:
+            # the bound belongs to the true MSE gradient, so the rate is not called too large
+            body = (
+                f"learning_rate={rate:g} with a custom gradient. For the true MSE gradient the bound\n"
+                f"is 2/lambda_max = {bound:.6g}; a gradient k times too large lowers it to {bound:.6g}/k."
+            )
+        raise ValueError(head + body + "\nPass allow_divergence=True to get the history.")
     empty = np.empty((0, *w.shape))
     return DescentHistory(
         learning_rate=rate,

@@ -49,8 +49,14 @@ def test_custom_gradient_is_used():
 
     run = descent.gradient_descent([1.0, 2.0, 3.0, 4.0], [2.0, 4.0, 6.0, 8.0], 0.0, 0.01, 3, gradient=four_times)
     assert np.allclose(run.weights, [0.0, 1.2, 1.68, 1.872])
-    with pytest.raises(ValueError, match="custom gradient"):
+    with pytest.raises(ValueError, match="custom gradient") as caught:
         descent.gradient_descent([1.0, 2.0, 3.0, 4.0], [2.0, 4.0, 6.0, 8.0], 0.0, 0.04, 3000, gradient=four_times)
+    message = str(caught.value)
+    # 0.04 is below the true gradient's bound 2/15, so the message must not call it too large
+    assert "too large; for this X it must be below" not in message
+    assert "learning_rate=0.04 with a custom gradient" in message
+    assert "2/lambda_max = 0.133333; a gradient k times too large lowers it to 0.133333/k." in message
+    assert max(len(line) for line in message.splitlines()) <= 88
     with pytest.raises(ValueError, match="gradient must return an array shaped like w"):
         descent.gradient_descent([1.0], [1.0], 0.0, 0.1, 2, gradient=lambda X, y, w: np.zeros(3))
 
