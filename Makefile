@@ -46,7 +46,7 @@ lint: install  ## ruff over helpers, tests, tools and notebooks
 	@echo "== ruff"; $(VENV)/bin/ruff check helpers tests tools notebooks
 
 unit: install  ## pytest: helpers unit tests, notebook hygiene, tools, browser tests, the website build (with coverage of helpers)
-	@echo "== unit tests"; $(PY) -m pytest tests -n 2 --dist loadgroup --cov=helpers --cov-report=term:skip-covered -m "not handout" --durations=12
+	@echo "== unit tests"; $(PY) -m pytest tests -n 2 --cov=helpers --cov-report=term:skip-covered -m "not handout" --durations=12
 
 nbval: install  ## strict nbval: every recorded output must reproduce (notebooks in parallel)
 	@echo "== nbval"; $(NBVAL) notebooks

@@ -29,9 +29,7 @@ from tests.test_slides import load_tool
 
 built_decks = test_slides.built_decks  # the fixture: every deck, built once per session
 
-# under `make unit` (pytest-xdist, --dist loadgroup) one worker runs every browser test: one
-# JupyterLab server and one build of the decks per test session
-pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("browser")]
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

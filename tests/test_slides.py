@@ -230,19 +230,23 @@ class Decks:
         return nbformat.read(self.notebooks / deck.name.replace(".slides.html", ".ipynb"), as_version=4)
 
 
+_BUILT: list[Decks] = []  # test_browser uses the fixture too: the first build serves both
+
+
 @pytest.fixture(scope="session")
 def built_decks(tmp_path_factory) -> Decks:
     """Every deck, built once per test session (per xdist worker) from a snapshot of the notebooks."""
-    home = tmp_path_factory.mktemp("decks")
-    snapshot = home / "notebooks"  # a fixed copy: notebooks may change meanwhile
-    snapshot.mkdir()
-    for path in NUMBERED:
-        shutil.copy(path, snapshot)
-    out = home / "slides"
-    return Decks(snapshot, out, slides.build(sorted(snapshot.glob("*.ipynb")), out))
+    if not _BUILT:
+        home = tmp_path_factory.mktemp("decks")
+        snapshot = home / "notebooks"  # a fixed copy: notebooks may change meanwhile
+        snapshot.mkdir()
+        for path in NUMBERED:
+            shutil.copy(path, snapshot)
+        out = home / "slides"
+        _BUILT.append(Decks(snapshot, out, slides.build(sorted(snapshot.glob("*.ipynb")), out)))
+    return _BUILT[0]
 
 
-@pytest.mark.xdist_group("browser")  # the worker that builds the decks for the browser tests
 def test_decks_are_offline_complete_and_reproducible(built_decks):
     """One test (not four), so that under xdist the decks are built once."""
     snapshot, out, built = built_decks.notebooks, built_decks.out, built_decks.decks
