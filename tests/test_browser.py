@@ -541,14 +541,15 @@ def test_jupyterlab_demo_slider_redraws_the_figure(browser, lab):
 MEASURE_RISE = """() => {
     const present = document.querySelector('.reveal .slides > section.present > section.present')
         || document.querySelector('.reveal .slides > section.present');
-    const blocks = [];
+    const blocks = [], cells = Array.from(document.querySelectorAll('.reveal .slides .jp-Cell'));
     for (const block of present.querySelectorAll('.jp-CodeCell .cm-scroller, .jp-OutputArea-output pre')) {
         const code = !block.matches('pre');
         const lines = code ? Array.from(block.querySelectorAll('.cm-line')).map(l => l.textContent)
                            : block.textContent.split('\\n');
         const widest = lines.reduce((a, b) => (b.length > a.length ? b : a), '');
         const white = getComputedStyle(code ? block.querySelector('.cm-content') : block).whiteSpace;
-        blocks.push({kind: code ? 'code' : 'output', scroll: block.scrollWidth, client: block.clientWidth,
+        blocks.push({kind: code ? 'code' : 'output', cell: cells.indexOf(block.closest('.jp-Cell')),
+                     scroll: block.scrollWidth, client: block.clientWidth,
                      white, chars: widest.length, line: widest});
     }
     return {slide: present.id, step: present.querySelectorAll('.fragment.visible').length, blocks};
@@ -589,7 +590,8 @@ def test_rise_slideshow_fits_shows_solutions_on_a_click_and_has_notes(browser, l
         if place not in visited:
             visited.add(place)
             blocks += len(found["blocks"])
-            problems += [f"{place[0]} step {place[1]} ({b['kind']}): {b['chars']} characters, {b['scroll']}px in a "
+            problems += [f"{RISE_NOTEBOOK} {place[0]} step {place[1]}, cell {b['cell']} ({b['kind']}): "
+                         f"{b['chars']} characters, {b['scroll']}px in a "
                          f"{b['client']}px block (white-space: {b['white']}): {b['line'][:100]!r}"
                          for b in found["blocks"] if b["scroll"] > b["client"] or b["white"] not in ("pre", "nowrap")]
         still = still + 1 if place == last else 0
