@@ -241,7 +241,6 @@ MathJax.Hub.Config({
 .reveal .jp-OutputArea-output img { max-height: 460px; width: auto; max-width: 100%; }
 .reveal .slides > section > section { max-height: {{ reveal_height }}px; overflow-y: auto; }
 </style>
-</style>
 {%- endblock html_head_css -%}
 {%- block footer_js -%}
 <script src="assets/reveal/dist/reveal.js"></script>
