@@ -1,10 +1,11 @@
 """Live demos for class: move a slider and watch gradient descent answer.
 
 :func:`learning_rate_demo` (notebook 04) and :func:`momentum_demo` (notebook 11) return a
-:class:`Demo`. In JupyterLab, and in a RISE slideshow, it shows sliders above a figure
-that is redrawn each time a slider is released. Where no widgets run (an offline slide
-deck, a notebook viewer, a plain console) the same output shows a still figure, drawn at
-the starting values, and one line of text that names them.
+:class:`Demo`. In JupyterLab it shows sliders above a figure that is redrawn each time a
+slider is released. Where no widgets run (an offline slide deck, a notebook viewer, a
+plain console, and RISE's slideshow, which cannot load the widget manager yet:
+jupyterlab-contrib/rise#119) the same output shows a still figure, drawn at the starting
+values, and one line of text that names them.
 
 The figures are drawn by :func:`draw_learning_rate` and :func:`draw_momentum`, which
 return a matplotlib ``Figure`` without showing it.
