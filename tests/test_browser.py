@@ -354,6 +354,11 @@ def test_speaker_notes_are_notes_not_slides_and_the_speaker_view_shows_them(brow
                            " return n && n.innerText.trim().length > 0; }", timeout=15_000)
     text = view.evaluate("() => document.querySelector('.speaker-controls-notes .value').innerText")
     assert " ".join(first_words) in " ".join(text.split()), f"speaker view shows {text[:200]!r}"
+    pacing = view.evaluate("() => document.querySelector('.speaker-controls-time').innerText")
+    assert "PACING" in pacing.upper(), f"no pacing timer in the speaker view: {pacing!r}"
+    timed = page.evaluate("() => Reveal.getSlides().map(s => Number(s.getAttribute('data-timing') || 0))")
+    minutes = [float(m.group(1)) for c in notes if (m := slides.MINUTES.search(c.source))]
+    assert abs(sum(timed) - 60 * sum(minutes)) <= len(timed), "the slides' timings add up to the notes' minutes"
     view.screenshot(path=str(ARTIFACTS / "slides_speaker_view.png"))
     assert blocked == [], f"the speaker view tried to reach the network: {blocked}"
     context.close()

@@ -165,6 +165,21 @@ class CellPlaces(HTMLParser):
             self.stack.pop()
 
 
+def test_a_sections_minutes_are_shared_by_its_slides_for_the_speaker_views_pacing(tmp_path):
+    cells = list(GOOD)
+    cells[5] = ("md", "**Say:** hello. **Ask the room:** why? **Minutes:** 3", "notes", {})
+    notebook = notebook_of(cells)
+    # '## Section' (cell 3), its '###' (6) and its pitfall (7) share 3 minutes; the title and the
+    # exercises (no minutes in their notes) take reveal's default
+    assert slides.section_timings(notebook) == {3: 60, 6: 60, 7: 60}
+    path = tmp_path / "99_timed.ipynb"
+    path.write_text(nbformat.writes(notebook) + "\n")
+    (deck,) = slides.build([path], tmp_path / "out")
+    html = deck.read_text()
+    assert html.count('data-timing="60"') == 4  # the section's outer and inner <section>, two subslides
+    assert "defaultTiming: 60" in html
+
+
 def test_check_command_exits_1_and_names_the_problem(tmp_path, capsys):
     cells = list(GOOD)
     cells[3] = ("md", "## Section", "-", {})

@@ -22,7 +22,8 @@ CDN, no require.js, no jQuery. Running it twice changes no byte. The slide is
 fits every code and output block. An exercise's solution (a cell tagged
 ``solution``) is a fragment of its own: the stub and the check show first, the
 solution on the next click. A live widget's output shows its still figure.
-Speaker notes (``notes`` cells) are reveal's notes: press ``s`` for the speaker view.
+Speaker notes (``notes`` cells) are reveal's notes: press ``s`` for the speaker view, whose
+pacing timer shares each section's ``**Minutes:** N`` among the section's slides.
 """
 
 from __future__ import annotations
@@ -250,6 +251,7 @@ Reveal.initialize({
     controls: true, progress: true, history: true, hash: true,
     transition: "{{ reveal_transition }}", slideNumber: "{{ reveal_number }}",
     width: {{ reveal_width }}, height: {{ reveal_height }}, margin: 0.03,
+    defaultTiming: 60,  /* the speaker view's pacing: a slide's data-timing (seconds), else 60 */
     plugins: [RevealNotes]
 });
 Reveal.on("slidechanged", function (event) {
@@ -264,9 +266,41 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDTH, HEIGHT = 1280, 720  # a 16:9 projector; reveal scales the slide to any 16:9 screen
 
 
+MINUTES = re.compile(r"\*\*Minutes:\*\*\s*(\d+(?:\.\d+)?)")
+
+
+def section_timings(notebook: nbformat.NotebookNode) -> dict[int, int]:
+    """Seconds per (sub)slide for the speaker view's pacing timer: a ``## `` section's notes
+    say ``**Minutes:** N``; its N minutes are shared by the (sub)slides of the section.
+    Returns ``{index of the cell that starts the (sub)slide: seconds}``."""
+    timings: dict[int, int] = {}
+    sections: list[tuple[list[int], float | None]] = []
+    for slide in slides_of(notebook):
+        if first_line(notebook.cells[slide.start]).startswith("## "):
+            sections.append(([], None))
+        if sections:
+            sections[-1][0].append(slide.start)
+    starts = {start for section, _ in sections for start in section}
+    current = -1
+    for index, cell in enumerate(notebook.cells):
+        if index in starts and first_line(cell).startswith("## "):
+            current += 1
+        found = MINUTES.search(cell.source) if slide_type(cell) == "notes" else None
+        if found and current >= 0 and sections[current][1] is None:
+            sections[current] = (sections[current][0], float(found.group(1)))
+    for section, minutes in sections:
+        for start in section if minutes else []:
+            timings[start] = round(minutes * 60 / len(section))
+    return timings
+
+
 def prepare_for_deck(notebook: nbformat.NotebookNode) -> None:
     """Before reveal's grouping: a solution is a fragment (it appears on a click); a live
-    widget, which a static deck cannot run, leaves its still figure in its place."""
+    widget, which a static deck cannot run, leaves its still figure in its place; each slide
+    of a section whose notes give its minutes gets its share (``data-timing``, in seconds)."""
+    for index, seconds in section_timings(notebook).items():
+        show = notebook.cells[index].metadata.setdefault("slideshow", {})
+        show["data"] = {**show.get("data", {}), "timing": str(seconds)}
     for cell in notebook.cells:
         if is_solution(cell):
             cell.metadata.setdefault("slideshow", {})["slide_type"] = "fragment"
