@@ -16,10 +16,10 @@ import re
 #: Seconds each notebook takes under nbval on this 2-core machine (from `--durations=0`,
 #: summed per notebook, kernel start included). Refresh when a notebook changes a lot.
 SECONDS = {
-    "14": 46, "13": 45, "10": 23, "08": 22, "09": 17, "05": 16, "12": 14, "04": 13,
-    "02": 13, "06": 12, "11": 12, "03": 11, "00": 9, "07": 7, "01": 7,
+    "14": 30, "13": 16, "10": 11, "11": 8, "09": 7, "12": 7, "08": 7, "05": 6, "06": 6,
+    "03": 6, "04": 5, "02": 5, "01": 5, "00": 4, "07": 4,
 }
-DEFAULT = 12
+DEFAULT = 6
 
 
 def expected_seconds(nodeid: str) -> int:
