@@ -68,6 +68,21 @@ _METHOD_PATTERNS: tuple[tuple[str, str], ...] = (
 _LINE_STYLES = ("-", "--", ":", "-.")
 
 
+#: Drawn coordinates keep this many significant bits (about 9 digits). Two machines whose
+#: BLAS or vector width round a value's last bit differently then draw the same pixels.
+DRAWN_BITS = 30
+
+
+def drawable(values: Any) -> np.ndarray:
+    """``values`` as float64, rounded to :data:`DRAWN_BITS` significant bits (NaN stays NaN).
+
+    Every helper draws through it, so a figure does not depend on last-bit differences.
+    """
+    mantissa, exponent = np.frexp(np.asarray(values, dtype=float))
+    scale = 2.0**DRAWN_BITS
+    return np.ldexp(np.round(mantissa * scale) / scale, exponent)
+
+
 def method_colour(label: str) -> str | None:
     """The colour of the method a curve label names, or None if it names none.
 
@@ -179,7 +194,7 @@ def plot_loss_curve(
         steps = np.arange(start, start + values.size)
         target.plot(
             steps,
-            values,
+            drawable(values),
             marker="o" if values.size <= 30 else None,
             label=label or None,
             **_method_style(label, seen),
@@ -232,7 +247,7 @@ def plot_data_and_lines(
             values = float(line[0]) * grid + float(line[1])
         else:
             raise TypeError(f"lines[{label!r}] must be a slope, a (w, b) pair or a function, got {line!r}")
-        target.plot(grid, values, label=label, **_method_style(str(label), seen))
+        target.plot(grid, drawable(values), label=label, **_method_style(str(label), seen))
     target.set_xlabel(xlabel)
     target.set_ylabel(ylabel)
     _finish(target, owns, title=title, legend=True)
@@ -267,13 +282,14 @@ def plot_loss_1d(
     grid = as_float_array(w_values, "w_values", ndim=1)
     curve = np.array([float(as_float_array(loss(float(w)), "loss(w)")) for w in grid])
     target, owns = _axes(ax)
-    target.plot(grid, curve, color="#7F7F7F", label="loss")
+    target.plot(grid, drawable(curve), color="#7F7F7F", label="loss")
     if path is not None:
         steps = as_float_array(path, "path", ndim=1)
         heights = np.array([float(as_float_array(loss(float(w)), "loss(w)")) for w in steps])
         if not isinstance(path_label, str):
             raise TypeError(f"path_label must be a str, got {type(path_label).__name__}")
         colour = method_colour(path_label) or METHOD_COLOURS["path"]
+        steps, heights = drawable(steps), drawable(heights)
         target.plot(steps, heights, "o", color=colour, zorder=3, label=path_label)
         for start in range(steps.size - 1):
             target.annotate(
@@ -337,7 +353,7 @@ def plot_loss_contours(
         contour_levels = np.linspace(values.min(), values.max(), levels)
     log_scale = log_levels and contour_levels[0] > 0
     norm = LogNorm(contour_levels[0], contour_levels[-1]) if log_scale else None
-    shown = np.maximum(values, contour_levels[0]) if log_scale else values  # no 0 on a log scale
+    shown = drawable(np.maximum(values, contour_levels[0]) if log_scale else values)  # no 0 on a log scale
     contours = target.contour(
         grid1, grid2, shown, levels=contour_levels, cmap="viridis", norm=norm, linewidths=1.2
     )
@@ -354,9 +370,10 @@ def plot_loss_contours(
         if route.shape[1] != 2:
             raise ValueError(f"paths[{label!r}] must have shape (steps, 2), got {route.shape}")
         style = _method_style(str(label), seen)
+        route = drawable(route)
         target.plot(route[:, 0], route[:, 1], marker="o", markersize=4, linewidth=1.8, label=label, **style)
     if minimum is not None:
-        point = as_float_array(minimum, "minimum", ndim=1)
+        point = drawable(as_float_array(minimum, "minimum", ndim=1))
         colour = METHOD_COLOURS["least squares"]
         target.plot(point[0], point[1], "*", color=colour, markersize=16, label="minimum")
     target.set_xlabel(xlabel)
@@ -411,9 +428,9 @@ def plot_series(
             style.pop("linestyle", None)
             if any(letter in fmt for letter in "bgrcmykw"):
                 style.pop("color", None)
-            target.plot(xs, ys, fmt, label=label, **style)
+            target.plot(drawable(xs), drawable(ys), fmt, label=label, **style)
         else:
-            target.plot(xs, ys, label=label, **{"linestyle": "-", **style})
+            target.plot(drawable(xs), drawable(ys), label=label, **{"linestyle": "-", **style})
     if log_x:
         target.set_xscale("log")
     if log_y:
@@ -534,7 +551,7 @@ def plot_step_size_errors(
             raise ValueError(f"{name} must be >= 0")
         if not np.any(values > 0):
             raise ValueError(f"{name} is all zeros: nothing to draw on a log scale")
-        shown = np.where(values > 0, values, np.nan)
+        shown = drawable(np.where(values > 0, values, np.nan))
         (line,) = target.plot(sizes, shown, marker="o", label=label or None)
         if mark_best:
             best = int(np.nanargmin(shown))
@@ -595,7 +612,7 @@ def plot_scaling(
     target, owns = _axes(ax)
     seen = _Palette(data)
     for label, (sizes, costs) in data.items():
-        target.plot(sizes, costs, marker="o", label=label, **_method_style(label, seen))
+        target.plot(drawable(sizes), drawable(costs), marker="o", label=label, **_method_style(label, seen))
     for slope, label in anchors.items():
         span = np.geomspace(data[label][0].min(), data[label][0].max(), 50)
         x_end, y_end = data[label][0][-1], data[label][1][-1]

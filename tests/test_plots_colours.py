@@ -166,3 +166,19 @@ def test_loss_1d_path_named_after_a_method_takes_its_colour():
     assert _colours(ax)["sum bug"] == METHOD_COLOURS["sum bug"]
     with pytest.raises(TypeError, match="path_label must be a str"):
         plots.plot_loss_1d(lambda w: w**2, [0.0, 1.0], path=[0.0], path_label=3, ax=ax)
+
+
+def test_drawn_values_ignore_a_last_bit_difference_and_keep_nine_digits():
+    values = np.array([0.1, 1.0 / 3.0, 2.5e-7, 123456.789, -7.25])
+    nudged = np.nextafter(values, np.inf)  # one ulp up, as another BLAS might round
+    drawn = plots.drawable(values)
+    assert np.array_equal(drawn, plots.drawable(nudged))
+    assert np.allclose(drawn, values, rtol=2.0**-plots.DRAWN_BITS, atol=0)
+    special = plots.drawable([0.0, np.nan, np.inf])
+    assert special[0] == 0.0 and np.isnan(special[1]) and special[2] == np.inf
+
+
+def test_plots_draw_the_rounded_values():
+    fig, ax = plt.subplots()
+    plots.plot_loss_curve({"GD": [1.0 / 3.0, 0.1]}, ax=ax)
+    assert np.array_equal(ax.get_lines()[0].get_ydata(), plots.drawable([1.0 / 3.0, 0.1]))
