@@ -42,18 +42,31 @@ def solutions(notebook):
     return [c for c in notebook.cells if "solution" in c.metadata.get("tags", [])]
 
 
-def test_every_notebook_is_copied_without_solutions_outputs_or_counts(copy):
+def notes(notebook):
+    return [c for c in notebook.cells if c.metadata.get("slideshow", {}).get("slide_type") == "notes"]
+
+
+def test_every_notebook_is_copied_without_solutions_notes_or_check_outputs(copy):
     originals, out, _ = copy
     assert sorted(p.name for p in (out / "notebooks").glob("*.ipynb")) == sorted(originals)
     for name, original in originals.items():
         copied = nbformat.read(out / "notebooks" / name, as_version=4)
         nbformat.validate(copied)
         assert not solutions(copied), f"{name}: a cell tagged solution is left"
-        kept = [c for c in original.cells if c not in solutions(original)]
+        assert not notes(copied), f"{name}: speaker notes are left"
+        dropped = solutions(original) + notes(original)
+        kept = [c for c in original.cells if c not in dropped]
         assert [c.source for c in copied.cells] == [c.source for c in kept], f"{name}: stubs or text went missing"
-        for cell in copied.cells:
-            if cell.cell_type == "code":
-                assert cell.outputs == [] and cell.execution_count is None, f"{name}: outputs left"
+        checks = {original.cells[i + 1].source for i, c in enumerate(original.cells) if c in solutions(original)}
+        for old, cell in zip(kept, copied.cells, strict=True):
+            if cell.cell_type != "code":
+                continue
+            assert cell.execution_count is None, f"{name}: execution counts left"
+            if cell.source in checks:
+                assert cell.outputs == [], f"{name}: a check cell keeps the solution's output"
+            else:
+                texts = [o.get("text", o.get("data", {}).get("text/plain", "")) for o in cell.outputs]
+                assert texts == [o.get("text", o.get("data", {}).get("text/plain", "")) for o in old.outputs], f"{name}: a recorded output went missing"
 
 
 def test_no_solution_text_anywhere_in_the_handout(copy):

@@ -4,7 +4,10 @@
     python tools/student.py --out /tmp/copy  # -> /tmp/copy/ and /tmp/copy.zip
 
 Each notebook loses its cells tagged ``solution`` (the exercise stubs and check
-cells stay), and all outputs and execution counts: students run it themselves.
+cells stay) and its speaker notes (slide type ``notes``: they speak to the instructor).
+It keeps the recorded outputs, so a student reads the numbers before running a cell and
+sees the same ones after; only the check cell after each removed solution is cleared
+(its output was the solution's "correct"), and execution counts are cleared.
 The folder (and the zip, whose entries sit under ``gradient-descent-course/``)
 holds what a student needs to run the notebooks, with Python alone or ``make lab``:
 
@@ -112,8 +115,16 @@ first time (with `PYTHON=python3.12 make lab` for another Python), then opens Ju
 
 Each notebook ends with exercises. Every exercise is a *stub* cell (a function whose body
 raises `NotImplementedError`, or a value `answer = ...`) followed by a *check* cell. Until you
-fill in the stub, the check prints `not attempted yet`; a wrong answer prints what was
-expected, what you got, and a hint; a right answer prints `correct`.
+fill in the stub, the check prints `not attempted yet`. A wrong answer names the case that
+failed and the likely slip (a sign, a sum instead of a mean, a missing `return`, a shape...)
+with a first hint; each further wrong try gives a more specific hint, and
+`hint("<exercise name>")` (from `helpers.exercises`) shows the next one whenever you ask.
+A right answer prints one short line.
+
+Every other cell shows the output it printed when the course was made: run the notebook and
+your numbers are the same. If one differs, run the environment check in
+`00_start_here.ipynb` and send its report with your question (to your instructor, or on the
+course's issue tracker).
 
 ## Contents
 
@@ -150,15 +161,35 @@ def is_solution(cell: nbformat.NotebookNode) -> bool:
     return SOLUTION in cell.metadata.get("tags", [])
 
 
+def is_speaker_notes(cell: nbformat.NotebookNode) -> bool:
+    return cell.metadata.get("slideshow", {}).get("slide_type") == "notes"
+
+
 def student_copy(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Return a copy without solution cells, outputs or execution counts."""
+    """Return a copy without solution cells, speaker notes, execution counts, or the checks' outputs.
+
+    Every other recorded output stays: the student compares it with what their run prints.
+    """
     copy = nbformat.from_dict(notebook)
-    copy.cells = [cell for cell in copy.cells if not is_solution(cell)]
+    cells = []
+    after_solution = False
     for cell in copy.cells:
+        if is_solution(cell):
+            after_solution = True
+            continue
+        if is_speaker_notes(cell):
+            continue
         cell.metadata.pop("execution", None)
         if cell.cell_type == "code":
-            cell.outputs = []
+            if after_solution:
+                cell.outputs = []
             cell.execution_count = None
+            for output in cell.outputs:
+                if "execution_count" in output:
+                    output.execution_count = None
+            after_solution = False
+        cells.append(cell)
+    copy.cells = cells
     return copy
 
 
