@@ -17,6 +17,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from tests import nbval_order
 from tests.conftest import NOTEBOOKS, ROOT
 from tests.test_slides import load_tool
 
@@ -209,8 +210,8 @@ def test_handout_installs_with_python_alone_and_every_notebook_runs(copy, tmp_pa
 
     # every notebook, in the new environment's own Jupyter and kernel, two at a time; an error
     # does not stop a notebook (--allow-errors): check_student_run names every failing cell
-    names = sorted(originals, key=lambda n: -EXPECTED_SECONDS.get(n[:2], 5))
-    groups = [names[0::2], names[1::2]]
+    groups = two_balanced_groups(sorted(originals))
+    names = [name for group in groups for name in group]
     lab_checked = time.monotonic()
     runs = [subprocess.Popen([str(venv_bin / "jupyter"), "execute", "--inplace", "--allow-errors",
                               "--timeout=600", *group],
@@ -235,8 +236,23 @@ def test_handout_installs_with_python_alone_and_every_notebook_runs(copy, tmp_pa
         shutil.rmtree(out / ".venv", ignore_errors=True)  # 1.3 GB
 
 
-#: Rough seconds per notebook here, to start the longest first (only the order depends on it).
-EXPECTED_SECONDS = {"13": 25, "14": 20, "05": 12, "04": 12, "11": 10}
+def two_balanced_groups(names: list[str]) -> list[list[str]]:
+    """Split notebooks into two lists of about equal run time, longest first (nbval's estimates)."""
+    groups: list[list[str]] = [[], []]
+    totals = [0, 0]
+    for name in sorted(names, key=lambda n: -nbval_order.expected_seconds(n)):
+        lighter = totals.index(min(totals))
+        groups[lighter].append(name)
+        totals[lighter] += nbval_order.expected_seconds(name)
+    return groups
+
+
+def test_two_balanced_groups_put_the_longest_first_and_split_evenly():
+    groups = two_balanced_groups([p.name for p in NUMBERED])
+    assert sorted(groups[0] + groups[1]) == sorted(p.name for p in NUMBERED)
+    totals = [sum(nbval_order.expected_seconds(n) for n in group) for group in groups]
+    assert abs(totals[0] - totals[1]) <= max(nbval_order.SECONDS.values())
+    assert groups[0][0].startswith(max(nbval_order.SECONDS, key=nbval_order.SECONDS.get))
 
 
 def check_student_run(name, original, executed):
