@@ -116,3 +116,11 @@ def test_predicted_gradient_variance_accepts_the_solution_and_names_each_catalog
     for index in (0, 1, 2, 3):
         with pytest.raises(ExerciseFailed, match=re.escape(PREDICTED_GRADIENT_VARIANCE.mistakes[index].message)):
             check_predicted_gradient_variance(PREDICTED_GRADIENT_VARIANCE.mistakes[index].answer)
+
+
+def test_seeded_loader_untouched_stub_is_not_attempted(capsys):
+    def seeded_loader(X, y, batch_size, seed):
+        raise NotImplementedError  # your code here
+
+    check_seeded_loader(seeded_loader)
+    assert "not attempted yet" in capsys.readouterr().out
