@@ -234,11 +234,17 @@ MathJax.Hub.Config({
    1920 x 1080). Code and outputs never wrap: a notebook line of 88 characters (ruff's
    limit, notebooks/ruff.toml) is 88 x 0.6 x 21px = 1109px of the block's 1250px. */
 :root { --jp-code-font-size: 21px; --jp-code-line-height: 1.35; }
-.reveal div.highlight > pre, .reveal div.jp-OutputArea-output > pre {
+.reveal div.highlight > pre, .reveal div.jp-OutputArea-output > pre, .reveal .jp-RenderedMarkdown pre {
     font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, "Liberation Mono", monospace;
     font-size: var(--jp-code-font-size); line-height: var(--jp-code-line-height);
     white-space: pre; overflow-wrap: normal; word-break: normal; overflow-x: auto; width: 100%;
 }
+.reveal .slides .jp-RenderedMarkdown pre { box-shadow: none; margin: 0.4em 0; font-style: normal; }
+.reveal .slides .jp-RenderedMarkdown pre code { white-space: pre; font-size: inherit; }
+/* a quote (the pitfall boxes, a source's printout) as wide as the slide and upright (the theme,
+   loaded after this, makes it 70% wide and italic: these selectors are more specific) */
+.reveal .slides blockquote { width: auto; margin: 0.5em 0; padding: 0.1em 0 0.1em 0.8em;
+                             font-style: normal; box-shadow: none; }
 .reveal .jp-OutputArea-output img { max-height: 460px; width: auto; max-width: 100%; }
 .reveal .slides > section > section { max-height: {{ reveal_height }}px; overflow-y: auto; }
 </style>
