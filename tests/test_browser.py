@@ -547,13 +547,15 @@ MEASURE_RISE = """() => {
     const present = document.querySelector('.reveal .slides > section.present > section.present')
         || document.querySelector('.reveal .slides > section.present');
     const blocks = [], cells = Array.from(document.querySelectorAll('.reveal .slides .jp-Cell'));
-    for (const block of present.querySelectorAll('.jp-CodeCell .cm-scroller, .jp-OutputArea-output pre')) {
+    for (const block of present.querySelectorAll(
+            '.jp-CodeCell .cm-scroller, .jp-OutputArea-output pre, .jp-RenderedMarkdown pre')) {
         const code = !block.matches('pre');
         const lines = code ? Array.from(block.querySelectorAll('.cm-line')).map(l => l.textContent)
                            : block.textContent.split('\\n');
         const widest = lines.reduce((a, b) => (b.length > a.length ? b : a), '');
         const white = getComputedStyle(code ? block.querySelector('.cm-content') : block).whiteSpace;
-        blocks.push({kind: code ? 'code' : 'output', cell: cells.indexOf(block.closest('.jp-Cell')),
+        const kind = code ? 'code' : block.closest('.jp-RenderedMarkdown') ? 'markdown' : 'output';
+        blocks.push({kind, cell: cells.indexOf(block.closest('.jp-Cell')),
                      scroll: block.scrollWidth, client: block.clientWidth,
                      white, chars: widest.length, line: widest});
     }
