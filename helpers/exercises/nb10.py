@@ -11,6 +11,9 @@ possible mini-batch of a small data set.
 
 from __future__ import annotations
 
+import ast
+import inspect
+import textwrap
 from collections.abc import Callable, Iterator
 from itertools import combinations
 from typing import Any
@@ -81,6 +84,33 @@ def _unpaired(X: torch.Tensor, y: torch.Tensor, batch_size: int, seed: int) -> D
     return DataLoader(TensorDataset(X, shuffled_y), batch_size=batch_size, shuffle=True, generator=generator)
 
 
+_RESEEDS_GLOBALLY = (
+    "torch.manual_seed inside the function resets the global generator for the whole program "
+    "(the notebook's pitfall): give the shuffle a generator of its own"
+)
+
+
+def _reseeds_globally(X: torch.Tensor, y: torch.Tensor, batch_size: int, seed: int) -> DataLoader:
+    torch.manual_seed(seed)
+    return DataLoader(TensorDataset(X, y), batch_size=batch_size, shuffle=True)
+
+
+def _resets_global_generator(func: Any) -> bool:
+    """True when the source of ``func`` calls ``torch.manual_seed`` (or ``torch.random.manual_seed``)."""
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(func)))
+    except (OSError, TypeError, SyntaxError):
+        return False
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "manual_seed":
+            owner = node.func.value
+            if isinstance(owner, ast.Name) and owner.id == "torch":
+                return True
+            if isinstance(owner, ast.Attribute) and owner.attr == "random":
+                return True
+    return False
+
+
 def _batch_plus_one(X: torch.Tensor, y: torch.Tensor, batch_size: int, seed: int) -> DataLoader:
     return _loader()(X, y, batch_size + 1, seed)
 
@@ -103,6 +133,7 @@ SEEDED_LOADER = Exercise(
         Mistake(_fixed_permutation, _SAME_EVERY_EPOCH),
         Mistake(_unpaired, _UNPAIRED),
         Mistake(_batch_plus_one, _BATCH_SIZE),
+        Mistake(_reseeds_globally, _RESEEDS_GLOBALLY, detect=_resets_global_generator),
     ),
 )
 
@@ -183,6 +214,8 @@ def check_seeded_loader(make_loader: Callable[[torch.Tensor, torch.Tensor, int, 
         raise fail(SEEDED_LOADER, f"your code raised {type(error).__name__}: {text[:200]}") from None
     if found is not None:
         raise fail(SEEDED_LOADER, *found)
+    if _resets_global_generator(make_loader):
+        raise fail(SEEDED_LOADER, "the answer does not do what the exercise asks", _RESEEDS_GLOBALLY)
     succeed(SEEDED_LOADER, f"seeded_loader: correct ({len(LOADER_CASES)} cases checked)")
 
 

@@ -139,7 +139,7 @@ ADAM_STEP = Exercise(
     ),
     mistakes=(
         Mistake(_adam_with(correct="none"),
-                "no bias correction: the first steps are far too small, because m and s start at zero"),
+                "no bias correction: m and s start at zero and shrink by different factors, so the first steps come out several times too large"),
         Mistake(_adam_with(correct="m"), "only m is bias-corrected; s needs its own correction too"),
         Mistake(_adam_with(root=False), "the step divides by s_hat, not by its square root"),
         Mistake(_adam_with(step_offset=1), "the bias correction uses t + 1: t is passed counting from 1 already"),

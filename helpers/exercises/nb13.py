@@ -122,7 +122,7 @@ COST_SLOPES = Exercise(
     ),
     mistakes=(
         Mistake((1, 3),
-                "the d^3 of solving the d x d system is real, but next to building X^T X it is small when n >> d"),
+                "the solve is not the expensive part here: count the multiplications of each part for n samples and d features, with n much larger than d"),
         Mistake((2, 2), "a gradient step does not pair features with each other: what does it cost per entry of X?"),
         Mistake((1, 1), "building X^T X pairs every feature with every other feature"),
         Mistake((2, 3), "both exponents are too high: count the multiplications per entry of X, and per entry of X^T X"),

@@ -158,7 +158,7 @@ SUM_LOSS_SCALE = Exercise(
     mistakes=(
         Mistake(1 / 64, "dividing by the 64 samples forgets that DDP has already divided by the 2 ranks"),
         Mistake(2.0, "multiplying by the 2 ranks undoes DDP's average but leaves the sum over the samples"),
-        Mistake(32.0, "the factor is upside down: the summed gradient is too LARGE, so the factor is below 1"),
+        Mistake(32.0, "the factor goes the wrong way: compare the size of the summed gradient with the mean one"),
         Mistake(1 / 2, "DDP already averages over the 2 ranks: dividing by 2 again does not undo the sums"),
     ),
 )
