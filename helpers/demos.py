@@ -313,11 +313,18 @@ def draw_momentum(
     bound = 2 * (1 + beta) / float(eigenvalues[-1])
     shrink = heavy_ball_rate(eigenvalues, rate, beta)
 
+    # Products written out, not `X @ W`: a BLAS kernel (and its fused multiply-adds) differs
+    # between CPUs in the last bits, which would move a contour line by a pixel.
+    def residual(W: np.ndarray) -> np.ndarray:
+        w = np.reshape(W, (2, 1))
+        return features[:, :1] * w[0, 0] + features[:, 1:] * w[1, 0] - targets
+
     def gradient(W: np.ndarray) -> np.ndarray:
-        return (2 / n) * features.T @ (features @ W - targets)
+        r = residual(W)
+        return (2 / n) * np.array([[np.sum(features[:, :1] * r)], [np.sum(features[:, 1:] * r)]])
 
     def loss(W: np.ndarray) -> float:
-        return float(np.mean((features @ np.reshape(W, (2, 1)) - targets) ** 2))
+        return float(np.mean(residual(W) ** 2))
 
     try:
         path = run_momentum(gradient, start, rate, beta, count).reshape(-1, 2)
@@ -332,7 +339,7 @@ def draw_momentum(
         w1_range,
         w2_range,
         paths={label: path},
-        minimum=least_squares(features, targets).ravel(),
+        minimum=np.round(least_squares(features, targets).ravel(), 9),
         resolution=61,
         ax=ax,
     )

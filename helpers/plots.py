@@ -348,7 +348,8 @@ def plot_loss_contours(
     target, owns = _axes(ax, figsize=(7.0, 5.5))
     if log_levels and values.min() >= 0:
         low = max(values.min(), values.max() * 1e-4, 1e-12)
-        contour_levels = np.geomspace(low, values.max(), levels)
+        # geomspace goes through log and exp, whose last bits depend on NumPy's SIMD level
+        contour_levels = drawable(np.geomspace(low, values.max(), levels))
     else:
         contour_levels = np.linspace(values.min(), values.max(), levels)
     log_scale = log_levels and contour_levels[0] > 0
