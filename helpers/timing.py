@@ -38,7 +38,10 @@ def _check_callable(fn: Any) -> None:
 def calls_per_repeat(fn: Callable[[], Any], *, min_seconds: float = 0.01, max_number: int = 100_000) -> int:
     """Return how many calls of ``fn`` take at least ``min_seconds`` (1, 2, 5, 10, 20, ...).
 
-    Short calls are timed in batches so the clock's resolution does not matter.
+    Short calls are timed in batches so the clock's resolution does not matter. Each
+    trial batch also estimates the time per call, and the next trial jumps to the
+    count of the 1-2-5 series that this estimate says is long enough (at least one
+    step up), so finding the count costs about one batch, not a whole ladder of them.
 
     Raises:
         TypeError: ``fn`` is not callable.
@@ -48,16 +51,20 @@ def calls_per_repeat(fn: Callable[[], Any], *, min_seconds: float = 0.01, max_nu
     if not min_seconds > 0:
         raise ValueError(f"min_seconds must be > 0, got {min_seconds!r}")
     max_number = positive_int(max_number, "max_number")
-    number = 1
+    series = [m * 10**e for e in range(12) for m in (1, 2, 5)]
+    index = 0
     while True:
-        for factor in (1, 2, 5):
-            count = number * factor
-            start = time.perf_counter()
-            for _ in range(count):
-                fn()
-            if time.perf_counter() - start >= min_seconds or count >= max_number:
-                return min(count, max_number)
-        number *= 10
+        count = series[index]
+        start = time.perf_counter()
+        for _ in range(count):
+            fn()
+        elapsed = time.perf_counter() - start
+        if elapsed >= min_seconds or count >= max_number:
+            return min(count, max_number)
+        wanted = count * min_seconds / elapsed if elapsed > 0 else count * 10
+        index += 1
+        while index < len(series) - 1 and series[index] < wanted:
+            index += 1
 
 
 CLOCKS: dict[str, Callable[[], float]] = {"wall": time.perf_counter, "cpu": time.process_time}

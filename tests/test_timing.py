@@ -40,6 +40,8 @@ def test_time_call_picks_a_number_when_none():
 def test_calls_per_repeat_grows_for_fast_calls_and_respects_the_cap():
     assert calls_per_repeat(lambda: None, max_number=50) == 50
     assert calls_per_repeat(lambda: sum(range(10)), min_seconds=1e-9) == 1
+    number = calls_per_repeat(lambda: sum(range(300)), min_seconds=0.002)
+    assert number in {m * 10**e for e in range(8) for m in (1, 2, 5)}, number
 
 
 @pytest.mark.parametrize("bad", [0, -1])
