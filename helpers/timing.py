@@ -35,19 +35,30 @@ def _check_callable(fn: Any) -> None:
         raise TypeError(f"fn must be callable, got {type(fn).__name__}")
 
 
-def calls_per_repeat(fn: Callable[[], Any], *, min_seconds: float = 0.01, max_number: int = 100_000) -> int:
+CLOCKS: dict[str, Callable[[], float]] = {"wall": time.perf_counter, "cpu": time.process_time}
+
+
+def calls_per_repeat(
+    fn: Callable[[], Any], *, min_seconds: float = 0.01, max_number: int = 100_000, clock: str = "wall"
+) -> int:
     """Return how many calls of ``fn`` take at least ``min_seconds`` (1, 2, 5, 10, 20, ...).
 
-    Short calls are timed in batches so the clock's resolution does not matter. Each
+    Short calls are timed in batches so the clock's resolution does not matter; the
+    batch is measured on ``clock`` (see :func:`time_call`), so that a coarse CPU clock
+    (on Windows it advances in steps of about 15 ms) never reads a batch as 0. Each
     trial batch also estimates the time per call, and the next trial jumps to the
     count of the 1-2-5 series that this estimate says is long enough (at least one
     step up), so finding the count costs about one batch, not a whole ladder of them.
 
     Raises:
         TypeError: ``fn`` is not callable.
-        ValueError: ``min_seconds`` is not positive, or ``max_number`` < 1.
+        ValueError: ``min_seconds`` is not positive, ``max_number`` < 1, or ``clock`` is
+            not "wall" or "cpu".
     """
     _check_callable(fn)
+    if clock not in CLOCKS:
+        raise ValueError(f"clock must be one of {tuple(CLOCKS)}, got {clock!r}")
+    now = CLOCKS[clock]
     if not min_seconds > 0:
         raise ValueError(f"min_seconds must be > 0, got {min_seconds!r}")
     max_number = positive_int(max_number, "max_number")
@@ -55,19 +66,16 @@ def calls_per_repeat(fn: Callable[[], Any], *, min_seconds: float = 0.01, max_nu
     index = 0
     while True:
         count = series[index]
-        start = time.perf_counter()
+        start = now()
         for _ in range(count):
             fn()
-        elapsed = time.perf_counter() - start
+        elapsed = now() - start
         if elapsed >= min_seconds or count >= max_number:
             return min(count, max_number)
         wanted = count * min_seconds / elapsed if elapsed > 0 else count * 10
         index += 1
         while index < len(series) - 1 and series[index] < wanted:
             index += 1
-
-
-CLOCKS: dict[str, Callable[[], float]] = {"wall": time.perf_counter, "cpu": time.process_time}
 
 
 def time_call(
@@ -97,7 +105,7 @@ def time_call(
         raise ValueError(f"clock must be one of {tuple(CLOCKS)}, got {clock!r}")
     now = CLOCKS[clock]
     repeat = positive_int(repeat, "repeat")
-    number = calls_per_repeat(fn) if number is None else positive_int(number, "number")
+    number = calls_per_repeat(fn, clock=clock) if number is None else positive_int(number, "number")
     was_enabled = gc.isenabled()
     gc.disable()
     try:

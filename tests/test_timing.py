@@ -42,6 +42,9 @@ def test_calls_per_repeat_grows_for_fast_calls_and_respects_the_cap():
     assert calls_per_repeat(lambda: sum(range(10)), min_seconds=1e-9) == 1
     number = calls_per_repeat(lambda: sum(range(300)), min_seconds=0.002)
     assert number in {m * 10**e for e in range(8) for m in (1, 2, 5)}, number
+    assert calls_per_repeat(lambda: sum(range(300)), min_seconds=0.002, clock="cpu") >= 1
+    with pytest.raises(ValueError, match="clock must be one of"):
+        calls_per_repeat(lambda: None, clock="gpu")
 
 
 @pytest.mark.parametrize("bad", [0, -1])
