@@ -13,6 +13,9 @@ LAB_ARGS ?=
 LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 # Strict nbval, two notebooks at a time, the slowest first (tests/nbval_order.py).
 NBVAL := $(PY) -m pytest --nbval --nbval-current-env -n 2 --dist loadscope --no-loadscope-reorder -p tests.nbval_order -p no:cacheprovider
+# `make test`: the unit tests (as `make unit`) and strict nbval (as `make nbval`) in one run, so
+# that the notebooks' kernels use the cores while the browser tests wait (tests/schedule.py).
+CHECKS := $(PY) -m pytest tests notebooks --nbval --nbval-current-env -n 2 --dist loadscope --no-loadscope-reorder -p tests.schedule -p no:cacheprovider --cov=helpers --cov-report=term:skip-covered -m "not handout" --durations=12
 # `make portability`: other CPU kernels and thread counts than this machine's defaults, one
 # documented variable per library: torch's generic kernels, NumPy's baseline SIMD only,
 # OpenBLAS's Sandy Bridge kernels, MKL's SSE4.2 and oneDNN's SSE4.1 code paths, and 1 BLAS and
@@ -36,11 +39,10 @@ install: $(STAMP)  ## create .venv and install the pinned requirements and helpe
 lab: install  ## open JupyterLab on notebooks/ (localhost only, token authentication on)
 	$(VENV)/bin/jupyter lab --notebook-dir=$(LAB_DIR) --ServerApp.ip=127.0.0.1 $(LAB_ROOT) $(LAB_ARGS)
 
-test: install  ## every check: lint, navigation, unit tests, strict nbval
+test: install  ## every check: lint, navigation, then unit tests and strict nbval in one parallel run
 	@$(MAKE) --no-print-directory lint
 	@echo "== navigation is up to date"; $(PY) tools/navigation.py --check && echo "navigation: up to date"
-	@$(MAKE) --no-print-directory unit
-	@$(MAKE) --no-print-directory nbval
+	@echo "== unit tests and strict nbval, together (tests/schedule.py)"; $(CHECKS)
 
 lint: install  ## ruff over helpers, tests, tools and notebooks
 	@echo "== ruff"; $(VENV)/bin/ruff check helpers tests tools notebooks
