@@ -84,7 +84,8 @@ def variance_from_np_var(gradients, batch_size):
 def test_predicted_gradient_variance_feedback():
     assert_feedback(PREDICTED_GRADIENT_VARIANCE, check_predicted_gradient_variance,
                     [predicted_gradient_variance, variance_loop, variance_from_np_var],
-                    solution_fragments=["(N - batch_size) / (N - 1)", "sigma2 / batch_size"],
+                    solution_fragments=["(N - batch_size) / (N - 1)", "sigma2 / batch_size",
+                                        "(N - B)/(N - 1)", "N - B"],
                     success="predicted_gradient_variance: correct (6 cases checked)")
 
 

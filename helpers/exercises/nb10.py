@@ -248,13 +248,15 @@ PREDICTED_GRADIENT_VARIANCE = Exercise(
         "two ingredients: the spread sigma^2 of the per-sample gradients around their mean, and "
         "how averaging B of them (drawn without replacement) shrinks it.",
         "sigma^2 = the mean over the N samples of the squared distance ||g_i - g||^2 (a sum over the "
-        "d coordinates, divided by N); then apply the formula's two factors.",
+        "d coordinates, divided by N); then divide by B and multiply by (N - B)/(N - 1), the "
+        "finite-population factor, which is 0 at B = N.",
         "sigma2 / batch_size * (N - batch_size) / (N - 1), with "
         "sigma2 = np.mean(np.sum((g - g.mean(axis=0))**2, axis=1))",
     ),
     mistakes=(
         Mistake(lambda g, b: _sigma2(g) / b,
-                "the finite-population factor (N - B)/(N - 1) is missing: a batch of all N samples has no noise"),
+                "with B = N every batch is the whole data set: what should the noise be then? "
+                "Your formula does not give 0 there"),
         Mistake(lambda g, b: _sigma2(g, ddof=1) / b * (len(g) - b) / (len(g) - 1),
                 "sigma^2 divides by N - 1 (a sample variance); the formula's sigma^2 divides by N"),
         Mistake(lambda g, b: _sigma2(g) * (len(g) - b) / (len(g) - 1),
