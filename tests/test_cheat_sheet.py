@@ -71,6 +71,6 @@ def test_every_block_runs_and_reaches_the_same_weight():
 
 def test_checklist_is_the_clinics():
     clinic = nbformat.read(CLINIC, as_version=4)
-    cell = next(c.source for c in clinic.cells if c.cell_type == "markdown" and "## Checklist for students" in c.source)
+    cell = next(c.source for c in clinic.cells if c.cell_type == "markdown" and "## Checklist: before you trust a training notebook" in c.source)
     sheet = section(SHEET.read_text(), "Checklist before you trust a training notebook")
     assert ITEM.findall(sheet) == ITEM.findall(cell) and len(ITEM.findall(sheet)) == 8
