@@ -180,6 +180,9 @@ def test_nesterov_message_shows_the_first_differing_step():
     with pytest.raises(ExerciseFailed, match="first difference at step 1 of 15:") as info:
         check_nesterov_sgd(Wrong)
     assert "step 3:" not in str(info.value)
+    # the model's two parameters are named as such: the exercise calls the buffer v, not b
+    assert "[weight w=" in str(info.value) and ", bias b=" in str(info.value)
+    assert "heavy" not in str(info.value)  # heavy ball is not introduced before notebook 11
 
 
 def test_nesterov_rejects_a_non_class():

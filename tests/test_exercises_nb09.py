@@ -80,14 +80,33 @@ def test_train_stub_is_not_attempted(capsys):
 
 def test_train_rejects_a_model_made_outside_the_function():
     outside = nn.Linear(1, 1)
-    with pytest.raises(ExerciseFailed, match="not idempotent"):
+    with pytest.raises(ExerciseFailed, match="not idempotent") as info:
         check_train(lambda seed, epochs, lr: train(seed, epochs, lr, model=outside))
+    assert "went on training the first call's model" in str(info.value)
 
 
 def test_train_rejects_an_unseeded_model():
     torch.manual_seed(123)
-    with pytest.raises(ExerciseFailed, match="not idempotent"):
+    with pytest.raises(ExerciseFailed, match="not idempotent") as info:
         check_train(lambda seed, epochs, lr: train(seed, epochs, lr, seeded=False))
+    assert "does not set the seed itself" in str(info.value)
+
+
+def seeded_after_the_model(seed, epochs, lr):
+    model = LinearRegression(1, 1)
+    torch.manual_seed(seed)
+    return train(seed, epochs, lr, seeded=False, model=model)
+
+
+@pytest.mark.parametrize("state", [0, 1, 123])
+def test_train_tells_seeding_after_the_model_from_a_model_made_outside(state):
+    # the walk-through's slip: the model built inside the function, the seed set after it
+    torch.manual_seed(state)
+    with pytest.raises(ExerciseFailed, match="not idempotent") as info:
+        check_train(seeded_after_the_model)
+    message = str(info.value)
+    assert "drawn before the seed is set" in message, message
+    assert "outside" not in message and "manual_seed(seed)" not in message, message
 
 
 def test_train_rejects_a_wrong_learning_rate_and_a_non_module():

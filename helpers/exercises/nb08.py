@@ -97,7 +97,7 @@ NESTEROV_CASES = [(0.01, 0.9, 15), (0.05, 0.5, 10), (0.002, 0.99, 12)]
 
 
 def _trajectory(make_optimizer: Callable[[list[torch.Tensor]], Any], steps: int) -> np.ndarray:
-    """Train y_hat = w x + b on fixed data; return the (steps, 2) array of (w, b) after each step."""
+    """Train y_hat = w x + b on fixed data; return the (steps, 2) array of (weight w, bias b) after each step."""
     x = torch.tensor([1.0, 2.0, 3.0, 4.0])
     y = torch.tensor([3.0, 5.0, 7.5, 8.5])
     w = torch.tensor(0.5, requires_grad=True)
@@ -149,19 +149,19 @@ NESTEROV_SGD = Exercise(
     hints=(
         "keep one buffer per parameter, across calls to step(); zero_grad() must leave the next "
         "backward() a clean slate.",
-        "the buffer is b = momentum * b + g (and g itself on the first step); the look-ahead step "
-        "goes along g + momentum * b, against the gradient, scaled by lr; do it under torch.no_grad().",
+        "the buffer is v = momentum * v + g (and g itself on the first step); the look-ahead step "
+        "goes along g + momentum * v, against the gradient, scaled by lr; do it under torch.no_grad().",
         "p -= lr * (p.grad + momentum * buffer), with buffer = momentum * buffer + p.grad",
     ),
     mistakes=(
         Mistake(_nesterov_with(look_ahead=False),
-                "this is plain (heavy-ball) momentum: the step follows the buffer, with no look-ahead"),
+                "this is plain momentum: the step follows the buffer, with no look-ahead"),
         Mistake(_nesterov_with(clear=False),
                 "zero_grad() leaves p.grad as it is: the gradients of the steps add up"),
         Mistake(_nesterov_with(sign=-1.0),
                 "the parameters move with the gradient, not against it: the loss goes up"),
         Mistake(_nesterov_with(forget_gradient=True),
-                "the look-ahead step leaves out the current gradient g: it is g + momentum * b"),
+                "the look-ahead step leaves out the current gradient g: it is g + momentum * v"),
     ),
 )
 
@@ -191,5 +191,5 @@ def check_nesterov_sgd(optimizer_class: type) -> None:
 
     return check_function(
         NESTEROV_SGD, optimizer_class, reference, NESTEROV_CASES, rtol=1e-5, atol=1e-6, adapt=adapt,
-        row_name="step", labels=("w", "b"), factors={},
+        row_name="step", labels=("weight w", "bias b"), factors={},
     )

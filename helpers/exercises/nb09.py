@@ -90,9 +90,39 @@ class _KeepsTrainingOneModel:
 
 
 _NOT_IDEMPOTENT = (
-    "the second call went on from where the first stopped: the model (or the seed) lives outside "
+    "the second call went on training the first call's model: the model lives outside "
     "the function, like re-running a training cell"
 )
+_SEEDED_AFTER = (
+    "the second call gave the expected start, the first did not: the model is drawn before the "
+    "seed is set, so each call's model comes from the previous call's seed. Which must come first?"
+)
+_NOT_SEEDED = (
+    "each call draws a different model: the function does not set the seed itself (a seed set "
+    "once outside it is used up by the first call)"
+)
+
+
+def _train_seeded_after(seed: int, epochs: int, lr: float) -> nn.Module:
+    """A train() that builds the model first and seeds after it (the order slip)."""
+    model = nn.Linear(1, 1)
+    torch.manual_seed(seed)
+    return _train_module(model, epochs, lr)
+
+
+def _train_unseeded(seed: int, epochs: int, lr: float) -> nn.Module:
+    """A train() that never sets the seed."""
+    return _train_module(nn.Linear(1, 1), epochs, lr)
+
+
+def _train_module(model: nn.Module, epochs: int, lr: float) -> nn.Module:
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+    X, y = torch.tensor(X_COLUMN), torch.tensor(Y_COLUMN)
+    for _ in range(epochs):
+        nn.functional.mse_loss(model(X), y).backward()
+        optimizer.step()
+        optimizer.zero_grad()
+    return model
 
 TRAIN = Exercise(
     "train",
@@ -106,6 +136,8 @@ TRAIN = Exercise(
     ),
     mistakes=(
         Mistake(_KeepsTrainingOneModel(), _NOT_IDEMPOTENT),
+        Mistake(_train_seeded_after, _SEEDED_AFTER),
+        Mistake(_train_unseeded, _NOT_SEEDED),
         Mistake(_train_with(zero=False),
                 "the gradients are never zeroed: each backward() adds to the earlier epochs' gradients"),
         Mistake(_train_with(reduction="sum"),
@@ -128,18 +160,28 @@ def check_train(train: Callable[[int, int, float], nn.Module]) -> None:
 
     for case in TRAIN_CASES:
         try:
-            first, second = (_flat_parameters(train(*case)) for _ in range(2))
+            first_model = train(*case)
+            first = _flat_parameters(first_model)
+            second_model = train(*case)
+            second = _flat_parameters(second_model)
         except NotImplementedError:
             return check_function(TRAIN, train, hand_loop_line, TRAIN_CASES)  # says "not attempted"
         except Exception:  # check_function below reports the error, naming the case
             break
         if first.shape != second.shape or not np.array_equal(first, second):
             seed, epochs, lr = case
+            expected = hand_loop_line(*case)
+            if first_model is second_model:
+                slip = _NOT_IDEMPOTENT
+            elif second.shape == expected.shape and np.allclose(second, expected, rtol=1e-4, atol=1e-5):
+                slip = _SEEDED_AFTER
+            else:
+                slip = _NOT_SEEDED
             raise fail(
                 TRAIN,
                 f"two calls train(seed={seed}, epochs={epochs}, lr={lr}) gave different parameters "
                 f"{_rounded(first)} and {_rounded(second)}: the function is not idempotent",
-                _NOT_IDEMPOTENT,
+                slip,
             )
 
     def adapt(answer: Callable[[int, int, float], nn.Module]) -> Callable[[int, int, float], np.ndarray]:
