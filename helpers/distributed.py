@@ -363,11 +363,19 @@ def torchrun_command(out: Path | str, *, nproc: int = 2, port: int | None = None
     """
     nproc = positive_int(nproc, "nproc")
     port = free_port() if port is None else positive_int(port, "port")
-    command = [
+    return [
         sys.executable, "-m", "torch.distributed.run",
         f"--nproc-per-node={nproc}", "--master-addr=127.0.0.1", f"--master-port={port}",
-        "-m", "helpers.distributed", "--out", str(out),
+        *worker_command(out, **worker_args)[1:],
     ]
+
+
+def worker_command(out: Path | str, **worker_args: Any) -> list[str]:
+    """Return the command of one worker: ``python -m helpers.distributed --out OUT ...``.
+
+    ``worker_args`` become options as in :func:`torchrun_command`.
+    """
+    command = [sys.executable, "-m", "helpers.distributed", "--out", str(out)]
     for name, value in worker_args.items():
         text = ",".join(str(v) for v in value) if isinstance(value, (list, tuple)) else str(value)
         command += [f"--{name.replace('_', '-')}", text]
@@ -420,6 +428,83 @@ def run_torchrun(
         if "EADDRINUSE" not in stderr:
             break
     return process.returncode, stderr
+
+
+def run_workers(
+    out: Path | str,
+    *,
+    nproc: int = 2,
+    attempts: int = 3,
+    timeout: float = 300,
+    loss: Callable[..., Any] | None = None,
+    **worker_args: Any,
+) -> tuple[int, str]:
+    """Start ``nproc`` workers on 127.0.0.1 directly, as torchrun would, and wait for them.
+
+    On one machine torchrun's agent only starts the workers with ``RANK``, ``LOCAL_RANK``,
+    ``WORLD_SIZE``, ``LOCAL_WORLD_SIZE``, ``MASTER_ADDR`` and ``MASTER_PORT`` set, and
+    watches them; rank 0 then opens the meeting point on the port. This does the same
+    without the agent, a third process that imports torch (about a second) before any
+    worker starts. Notebook 14's exercise check uses it; the lesson runs torchrun itself.
+
+    Arguments and retries on a taken port are as in :func:`run_torchrun`. When a worker
+    fails, the others are stopped (they would wait for it forever); on a timeout or an
+    interrupt, all of them. The workers are this process's children and start no
+    processes of their own, so stopping them leaves nothing behind.
+
+    Returns:
+        ``(exit code, the workers' captured stderr)`` of the last attempt; the exit code
+        is 0 when every worker succeeded, else the first nonzero one.
+
+    Raises:
+        TypeError, ValueError: as :func:`run_torchrun`.
+        subprocess.TimeoutExpired: the workers took longer than ``timeout`` seconds.
+    """
+    import tempfile
+    import time
+
+    nproc = positive_int(nproc, "nproc")
+    attempts = positive_int(attempts, "attempts")
+    timeout = positive_number(timeout, "timeout")
+    if loss is not None:
+        worker_args["loss_file"] = write_loss_file(loss, Path(out).with_suffix(".loss.py"))
+    command = worker_command(out, **worker_args)
+    for _ in range(attempts):
+        port = str(free_port())
+        with tempfile.TemporaryDirectory() as folder:
+            logs = [Path(folder) / f"rank{rank}.txt" for rank in range(nproc)]
+            processes = []
+            try:
+                for rank, log in enumerate(logs):
+                    environment = {
+                        **worker_environment(), "RANK": str(rank), "LOCAL_RANK": str(rank),
+                        "WORLD_SIZE": str(nproc), "LOCAL_WORLD_SIZE": str(nproc),
+                        "MASTER_ADDR": "127.0.0.1", "MASTER_PORT": port,
+                    }
+                    with log.open("w") as stderr:
+                        processes.append(subprocess.Popen(
+                            command, stdout=subprocess.DEVNULL, stderr=stderr, env=environment
+                        ))
+                deadline = time.monotonic() + timeout
+                while True:
+                    codes = [process.poll() for process in processes]
+                    if all(code == 0 for code in codes) or any(code not in (None, 0) for code in codes):
+                        break
+                    if time.monotonic() > deadline:
+                        raise subprocess.TimeoutExpired(command, timeout)
+                    time.sleep(0.02)
+            finally:
+                for process in processes:
+                    if process.poll() is None:
+                        process.kill()
+                        process.wait()
+            failed = [rank for rank, code in enumerate(codes) if code not in (None, 0)]
+            order = [rank for rank in range(nproc) if rank not in failed[:1]] + failed[:1]
+            stderr = "".join(logs[rank].read_text(errors="replace") for rank in order)  # the cause last
+        returncode = codes[failed[0]] if failed else 0
+        if "EADDRINUSE" not in stderr:
+            break
+    return returncode, stderr
 
 
 def worker_environment() -> dict[str, str]:

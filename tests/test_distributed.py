@@ -11,6 +11,7 @@ from helpers.distributed import (
     make_model,
     parse_args,
     run_torchrun,
+    run_workers,
     shard,
     torchrun_command,
     train_single_process,
@@ -109,6 +110,22 @@ def test_two_processes_match_the_single_process_run(tmp_path):
     np.testing.assert_allclose(result["losses"], reference["losses"], rtol=1e-12)
     np.testing.assert_allclose(result["final_parameters"], reference["final_parameters"], rtol=1e-12, atol=1e-12)
     assert result["max_replica_difference"] == 0.0
+
+
+@pytest.mark.slow
+def test_two_processes_started_directly_stop_when_one_fails(tmp_path):
+    # (their success is tested through notebook 14's exercise check, which uses run_workers)
+    broken = tmp_path / "broken.py"
+    broken.write_text(
+        "import os\n\n\ndef shard_loss(prediction, target, samples, world_size):\n"
+        "    if os.environ['RANK'] == '0':\n        raise ValueError('broken on purpose')\n"
+        "    return ((prediction - target) ** 2).mean()\n"
+    )
+    returncode, stderr = run_workers(tmp_path / "r2.json", nproc=2, timeout=120, epochs=2, loss_file=broken)
+    errors = [line for line in stderr.splitlines() if "Error" in line]  # what the check reports: the cause
+    assert returncode != 0 and "ValueError: broken on purpose" in errors[-1]
+    with pytest.raises(ValueError, match="nproc"):
+        run_workers(tmp_path / "r3.json", nproc=0)
 
 
 def test_run_torchrun_rejects_bad_arguments(tmp_path):

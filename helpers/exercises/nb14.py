@@ -264,7 +264,7 @@ def check_shard_loss(shard_loss: Callable[..., Any], *, processes: bool = True) 
     DDP's average of the ranks' gradients must be the full-batch mean gradient for any
     shard sizes (40/24, 32/32 and 10/30/24 samples, simulated in this process and compared
     with a closed form). Then, if ``processes``, the loss runs in two real processes
-    (torchrun, gloo, shards of 40 and 24) and their first gradient, losses and weights
+    (DDP over gloo, shards of 40 and 24, started as torchrun would: ``run_workers``) and their first gradient, losses and weights
     after 3 steps must match a one-process run.
     """
     name = SHARD_LOSS.name
@@ -295,12 +295,12 @@ def _check_in_processes(name: str, shard_loss: Callable[..., Any]) -> None:
     import tempfile
     from pathlib import Path
 
-    from helpers.distributed import run_torchrun, train_single_process
+    from helpers.distributed import run_workers, train_single_process
 
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / "result.json"
         try:
-            returncode, stderr = run_torchrun(
+            returncode, stderr = run_workers(
                 out, nproc=2, timeout=120, loss=shard_loss, epochs=3, lr=0.1, seed=0, shard_sizes=[40, 24]
             )
         except TypeError as error:
