@@ -58,10 +58,17 @@ def calls_per_repeat(
     _check_callable(fn)
     if clock not in CLOCKS:
         raise ValueError(f"clock must be one of {tuple(CLOCKS)}, got {clock!r}")
-    now = CLOCKS[clock]
     if not min_seconds > 0:
         raise ValueError(f"min_seconds must be > 0, got {min_seconds!r}")
     max_number = positive_int(max_number, "max_number")
+    return _calibrate(fn, CLOCKS[clock], min_seconds, max_number)[0]
+
+
+def _calibrate(
+    fn: Callable[[], Any], now: Callable[[], float], min_seconds: float, max_number: int
+) -> tuple[int, float | None]:
+    """:func:`calls_per_repeat`'s search; also the seconds of its last batch when that
+    batch had exactly the returned number of calls (then it is one timed batch)."""
     series = [m * 10**e for e in range(12) for m in (1, 2, 5)]
     index = 0
     while True:
@@ -71,7 +78,7 @@ def calls_per_repeat(
             fn()
         elapsed = now() - start
         if elapsed >= min_seconds or count >= max_number:
-            return min(count, max_number)
+            return min(count, max_number), (elapsed if count <= max_number else None)
         wanted = count * min_seconds / elapsed if elapsed > 0 else count * 10
         index += 1
         while index < len(series) - 1 and series[index] < wanted:
@@ -87,7 +94,8 @@ def time_call(
         fn: a function of no arguments (wrap arguments with a lambda).
         repeat: how many batches to time (an int >= 1).
         number: calls per batch (an int >= 1); ``None`` picks enough calls for
-            about 10 ms per batch (see :func:`calls_per_repeat`).
+            about 10 ms per batch (see :func:`calls_per_repeat`), and the batch that
+            picked it counts as the first of the ``repeat`` batches.
         clock: ``"wall"`` (elapsed time) or ``"cpu"`` (this process's CPU time: time
             spent waiting for a core on a busy machine is not counted, so growth
             laws fitted to it bend less under load).
@@ -105,12 +113,16 @@ def time_call(
         raise ValueError(f"clock must be one of {tuple(CLOCKS)}, got {clock!r}")
     now = CLOCKS[clock]
     repeat = positive_int(repeat, "repeat")
-    number = calls_per_repeat(fn, clock=clock) if number is None else positive_int(number, "number")
+    number = None if number is None else positive_int(number, "number")
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         per_call = []
-        for _ in range(repeat):
+        if number is None:
+            number, first = _calibrate(fn, now, 0.01, 100_000)
+            if first is not None:
+                per_call.append(first / number)
+        while len(per_call) < repeat:
             start = now()
             for _ in range(number):
                 fn()

@@ -37,6 +37,15 @@ def test_time_call_picks_a_number_when_none():
     assert timing.number >= 1 and timing.best > 0
 
 
+def test_the_batch_that_picks_the_number_is_the_first_timed_batch():
+    import time
+
+    calls = []
+    timing = time_call(lambda: calls.append(time.sleep(0.004)), repeat=3)
+    # 1 trial call, then one batch of `number` calls that also counts, then 2 more batches
+    assert len(calls) < (timing.repeat + 1) * timing.number, (len(calls), timing)
+
+
 def test_calls_per_repeat_grows_for_fast_calls_and_respects_the_cap():
     assert calls_per_repeat(lambda: None, max_number=50) == 50
     assert calls_per_repeat(lambda: sum(range(10)), min_seconds=1e-9) == 1
