@@ -27,7 +27,7 @@ def test_stubs_are_not_attempted(capsys):
     check_max_stable_learning_rate(stub)
     check_one_step_learning_rate(stub)
     out = capsys.readouterr().out.splitlines()
-    assert out == ["max_stable_learning_rate: not attempted yet (fill in the function, then run this cell again)",
+    assert out == ["my_max_stable_learning_rate: not attempted yet (fill in the function, then run this cell again)",
                    "one_step_learning_rate: not attempted yet (fill in the function, then run this cell again)"]
 
 
@@ -37,7 +37,7 @@ def test_max_stable_learning_rate_feedback():
         lambda x: len(x) / np.dot(x, x),
         lambda x: 1 / np.mean(np.square(x)),
     ], solution_fragments=["2 / (2 * np.mean(x**2))", "2 mean(x^2)"],
-        success="max_stable_learning_rate: correct (4 cases checked)")
+        success="my_max_stable_learning_rate: correct (4 cases checked)")
 
 
 def test_one_step_learning_rate_feedback():
@@ -56,7 +56,7 @@ def test_a_crashing_answer_is_reported():
 def test_max_stable_learning_rate_accepts_the_solution_and_names_each_catalogued_mistake(capsys):
     check_max_stable_learning_rate(lambda x: 2 / (2 * np.mean(x**2)))
     assert capsys.readouterr().out.count(": correct") == 1
-    for index in (0, 1, 2, 3):
+    for index in (0, 1, 2, 3, 4):
         with pytest.raises(ExerciseFailed, match=re.escape(MAX_STABLE_LEARNING_RATE.mistakes[index].message)):
             check_max_stable_learning_rate(MAX_STABLE_LEARNING_RATE.mistakes[index].answer)
 
@@ -64,6 +64,33 @@ def test_max_stable_learning_rate_accepts_the_solution_and_names_each_catalogued
 def test_one_step_learning_rate_accepts_the_solution_and_names_each_catalogued_mistake(capsys):
     check_one_step_learning_rate(lambda x: 1 / (2 * np.mean(x**2)))
     assert capsys.readouterr().out.count(": correct") == 1
-    for index in (0, 1, 2, 3):
+    for index in (0, 1, 2, 3, 4):
         with pytest.raises(ExerciseFailed, match=re.escape(ONE_STEP_LEARNING_RATE.mistakes[index].message)):
             check_one_step_learning_rate(ONE_STEP_LEARNING_RATE.mistakes[index].answer)
+
+
+def test_an_answer_that_calls_the_course_helper_is_refused_under_any_name():
+    from helpers.curvature import max_stable_learning_rate
+    from helpers.curvature import max_stable_learning_rate as bound
+
+    def my_max_stable_learning_rate(x):  # the student's cell, the helper imported above it
+        return max_stable_learning_rate(x)
+
+    def renamed(x):
+        return bound(x)
+
+    def one_step(x):
+        return max_stable_learning_rate(x) / 2
+
+    for answer in (my_max_stable_learning_rate, renamed):
+        reset_hints()
+        with pytest.raises(ExerciseFailed, match="calls the course's max_stable_learning_rate helper"):
+            check_max_stable_learning_rate(answer)
+    with pytest.raises(ExerciseFailed, match="calls the course's max_stable_learning_rate helper"):
+        check_one_step_learning_rate(one_step)
+
+
+def test_messages_name_the_students_function(capsys):
+    with pytest.raises(ExerciseFailed) as failure:
+        check_max_stable_learning_rate(lambda x: 1 / (2 * np.mean(x**2)))
+    assert str(failure.value).startswith("my_max_stable_learning_rate: wrong for x=")

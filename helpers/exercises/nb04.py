@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+import helpers.curvature
 from helpers.curvature import least_squares
 from helpers.descent import mse
 from helpers.exercises.core import Exercise, Mistake, check_function
@@ -37,8 +38,53 @@ def _curvature_by_finite_differences(x: np.ndarray) -> float:
     return (mse(x, y, 1.0 + h) - 2.0 * mse(x, y, 1.0) + mse(x, y, 1.0 - h)) / h**2
 
 
+#: The course's own helper: an answer that calls it computes nothing itself.
+_HELPER = "max_stable_learning_rate"
+
+
+def _names_used(code: Any) -> set[str]:
+    """Every global and attribute name read by a code object and the functions nested in it."""
+    names = set(code.co_names)
+    for constant in code.co_consts:
+        if hasattr(constant, "co_names"):
+            names |= _names_used(constant)
+    return names
+
+
+def _calls_the_helper(func: Any) -> bool:
+    """True when ``func`` reads helpers.curvature.max_stable_learning_rate, under any name."""
+    code = getattr(func, "__code__", None)
+    if code is None:
+        return False
+    names = _names_used(code)
+    if _HELPER in names:
+        return True
+    helper = helpers.curvature.max_stable_learning_rate
+    scope = getattr(func, "__globals__", {})
+    enclosed = []
+    for cell in getattr(func, "__closure__", None) or ():
+        try:
+            enclosed.append(cell.cell_contents)
+        except ValueError:  # a name the enclosing function has not bound yet
+            continue
+    return any(scope.get(name) is helper for name in names) or any(v is helper for v in enclosed)
+
+
+def _via_the_helper(x: np.ndarray) -> float:
+    return helpers.curvature.max_stable_learning_rate(x)
+
+
+def _half_the_helper(x: np.ndarray) -> float:
+    return helpers.curvature.max_stable_learning_rate(x) / 2
+
+
+_CALLS_THE_HELPER = (
+    "this calls the course's max_stable_learning_rate helper: the exercise asks you to "
+    "compute the rate yourself, from the curvature L'' of the loss"
+)
+
 MAX_STABLE_LEARNING_RATE = Exercise(
-    "max_stable_learning_rate",
+    "my_max_stable_learning_rate",
     hints=(
         "the bound comes from the curvature L'' of the loss: each step multiplies the distance to "
         "the minimum by (1 - lr L''). When does that factor stay between -1 and 1?",
@@ -55,18 +101,23 @@ MAX_STABLE_LEARNING_RATE = Exercise(
                 "the curvature uses a sum over the examples; the loss is a mean"),
         Mistake(lambda x: 2 / (2 * np.mean(x) ** 2),
                 "mean(x)^2 is not mean(x^2): square first, then average"),
+        Mistake(_via_the_helper, _CALLS_THE_HELPER, detect=_calls_the_helper),
     ),
 )
 
 
-def check_max_stable_learning_rate(max_stable_learning_rate: Callable[[np.ndarray], Any]) -> None:
-    """Check ``max_stable_learning_rate(x)`` = 2 / L'' for the MSE of ``w * x``, against finite differences."""
+def check_max_stable_learning_rate(my_max_stable_learning_rate: Callable[[np.ndarray], Any]) -> None:
+    """Check ``my_max_stable_learning_rate(x)`` = 2 / L'' for the MSE of ``w * x``, against finite differences.
+
+    An answer that calls the course's helper ``max_stable_learning_rate`` is refused, even
+    though its numbers are right: the exercise is to compute the rate.
+    """
 
     def reference(x: np.ndarray) -> float:
         return 2.0 / _curvature_by_finite_differences(x)
 
     return check_function(
-        MAX_STABLE_LEARNING_RATE, max_stable_learning_rate, reference, CASES, rtol=1e-5, factors=_N
+        MAX_STABLE_LEARNING_RATE, my_max_stable_learning_rate, reference, CASES, rtol=1e-5, factors=_N
     )
 
 
@@ -88,6 +139,7 @@ ONE_STEP_LEARNING_RATE = Exercise(
                 "the curvature uses a sum over the examples; the loss is a mean"),
         Mistake(lambda x: 1 / (2 * np.mean(x) ** 2),
                 "mean(x)^2 is not mean(x^2): square first, then average"),
+        Mistake(_half_the_helper, _CALLS_THE_HELPER, detect=_calls_the_helper),
     ),
 )
 
