@@ -60,9 +60,10 @@ def check_mse_gradient(mse_gradient: Callable[[float, Any, Any], float]) -> None
 CENTRAL_DIFFERENCE = Exercise(
     "central_difference",
     hints=(
-        "a forward difference looks only to the right of w; a central one looks both ways.",
-        "evaluate f at w + h and at w - h; the slope between them divides by the distance between "
-        "those two points.",
+        "a central difference is a slope: the change of f between a point left of w and a point "
+        "right of it, divided by how far apart those two points are.",
+        "evaluate f at w + h and at w - h; those points are 2h apart, so the change is divided by "
+        "2h (mind the brackets: / 2 * h is not / (2h)).",
         "(f(w + h) - f(w - h)) / (2 * h)",
     ),
     mistakes=(

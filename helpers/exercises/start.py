@@ -14,8 +14,8 @@ CASES = [(1.0, 2.0, 4.0), (1.8, 2.0, 4.0), (0.0, 3.0, 6.0), (-0.5, 1.5, -2.0)]
 SQUARED_ERROR = Exercise(
     "squared_error",
     hints=(
-        "the loss compares the prediction with the target: how far apart are they, and how "
-        "does a square treat a negative difference?",
+        "compute the loss of one example and `return` it: how far is the prediction from the "
+        "target, and how does a square treat a negative difference?",
         "three steps: the prediction w * x; its difference from the target y; that difference squared.",
         "(w * x - y) ** 2",
     ),
