@@ -574,7 +574,12 @@ MEASURE_RISE = """() => {
                      scroll: block.scrollWidth, client: block.clientWidth,
                      white, chars: widest.length, line: widest});
     }
-    return {slide: present.id, step: present.querySelectorAll('.fragment.visible').length, blocks};
+    const stacks = Array.from(document.querySelectorAll('.reveal .slides > section'));
+    const stack = present.closest('.reveal .slides > section');
+    const last = stack === stacks[stacks.length - 1]
+        && (present === stack || present === stack.lastElementChild || !present.nextElementSibling)
+        && present.querySelectorAll('.fragment:not(.visible)').length === 0;
+    return {slide: present.id, step: present.querySelectorAll('.fragment.visible').length, blocks, last};
 }"""
 
 
@@ -588,6 +593,8 @@ def test_rise_slideshow_fits_shows_solutions_on_a_click_and_has_notes(browser, l
     page = guarded_page(browser, (lab["base"] + "/", "data:", "blob:"), viewport=viewport)
     page.goto(f"{lab['base']}/rise/{RISE_NOTEBOOK}?token={lab['token']}")
     page.wait_for_function("document.querySelectorAll('.reveal .slides section.present .jp-Cell').length > 0",
+                           timeout=60_000)
+    page.wait_for_function(f"document.querySelectorAll('.reveal .slides .jp-Cell').length >= {len(notebook.cells)}",
                            timeout=60_000)
     page.wait_for_timeout(1000)
 
@@ -616,14 +623,15 @@ def test_rise_slideshow_fits_shows_solutions_on_a_click_and_has_notes(browser, l
                          f"{b['chars']} characters, {b['scroll']}px in a "
                          f"{b['client']}px block (white-space: {b['white']}): {b['line'][:100]!r}"
                          for b in found["blocks"] if b["scroll"] > b["client"] or b["white"] not in ("pre", "nowrap")]
-        still = still + 1 if place == last else 0
-        if still == 2:  # the last slide: space no longer moves
+        if found["last"]:  # the last slide of the last stack, every fragment shown
             break
+        still = still + 1 if place == last else 0
+        assert still < 3, f"{RISE_NOTEBOOK}: Space no longer moves at {place}, before the last slide"
         last = place
         page.keyboard.press("Space")
-        try:  # until the slide or its fragment step changes (not at the end: then after 1.5 s)
+        try:  # until the slide or its fragment step changes (a slow machine can take seconds)
             page.wait_for_function(f"([s, f]) => {{ const p = ({MEASURE_RISE})(); return p.slide !== s || p.step !== f; }}",
-                                   arg=list(place), timeout=1_500)
+                                   arg=list(place), timeout=10_000)
         except PlaywrightTimeoutError:
             pass
     slide_count = len({s for s, _ in visited})
@@ -653,14 +661,17 @@ def rise_speaker_view_shows_notes(page, notebook) -> None:
             break
         page.keyboard.press("PageUp")
         page.wait_for_timeout(150)
+    else:
+        raise AssertionError("PageUp from the last slide met no slide with speaker notes")
+    # the notes of this slide, read before the speaker view opens (a busy machine may still be moving)
+    shown = page.evaluate(f"() => document.querySelector('{present} aside.notes').textContent")
     page.locator(f"{present} .jp-Cell:not(.reveal-skip)").first.click()  # RISE's keys need a cell in focus
     page.keyboard.press("Escape")
-    with page.context.expect_page(timeout=15_000) as speaker_view:
+    with page.context.expect_page(timeout=30_000) as speaker_view:
         page.keyboard.press("t")
     view = speaker_view.value
     view.wait_for_function("() => { const n = document.querySelector('.speaker-controls-notes .value');"
                            " return n && n.innerText.trim().length > 0; }", timeout=20_000)
     text = " ".join(view.evaluate("() => document.querySelector('.speaker-controls-notes .value').innerText").split())
-    shown = page.evaluate(f"() => document.querySelector('{present} aside.notes').innerText")
     assert " ".join(shown.split()[:4]) in text, f"RISE's speaker view shows {text[:200]!r}"
     view.close()
