@@ -60,6 +60,20 @@ def test_ridge_rejects_float32_even_when_close():
         check_ridge_gradient(float32)
 
 
+def test_ridge_names_a_mean_penalty_first():
+    def mean_penalty(w, X, y, penalty):
+        w = torch.tensor(w, dtype=torch.float64, requires_grad=True)
+        X, y = torch.tensor(X, dtype=torch.float64), torch.tensor(y, dtype=torch.float64)
+        (((X @ w - y) ** 2).mean() + penalty * (w**2).mean()).backward()
+        return w.grad
+
+    with pytest.raises(ExerciseFailed) as failed:
+        check_ridge_gradient(mean_penalty)
+    message = str(failed.value)
+    assert "Likely slip: the penalty part is too small by a factor of the number of weights" in message
+    assert "Hint 1 of" in message and "(w**2).sum()" not in message
+
+
 def test_ridge_stub_is_not_attempted(capsys):
     def stub(w, X, y, penalty):
         raise NotImplementedError
@@ -122,7 +136,7 @@ def test_train_rejects_a_tensor_and_one_step_short():
 def test_ridge_gradient_accepts_the_solution_and_names_each_catalogued_mistake(capsys):
     check_ridge_gradient(ridge_gradient)
     assert capsys.readouterr().out.count(": correct") == 1
-    for index in (0, 1, 2, 3):
+    for index in range(len(RIDGE_GRADIENT.mistakes)):
         with pytest.raises(ExerciseFailed, match=re.escape(RIDGE_GRADIENT.mistakes[index].message)):
             check_ridge_gradient(RIDGE_GRADIENT.mistakes[index].answer)
 

@@ -38,7 +38,10 @@ def _ridge_with(data_term: str, penalty_term: str, dtype: torch.dtype = torch.fl
         X, y = torch.tensor(X, dtype=dtype), torch.tensor(y, dtype=dtype)
         squared = (X @ w - y) ** 2
         data = squared.mean() if data_term == "mean" else squared.sum()
-        extra = {"squares": penalty * (w**2).sum(), "none": 0.0, "plain": penalty * w.sum()}[penalty_term]
+        extra = {
+            "squares": penalty * (w**2).sum(), "none": 0.0, "plain": penalty * w.sum(),
+            "mean squares": penalty * (w**2).mean(),
+        }[penalty_term]
         (data + extra).backward()
         return w.grad
 
@@ -48,8 +51,9 @@ def _ridge_with(data_term: str, penalty_term: str, dtype: torch.dtype = torch.fl
 RIDGE_GRADIENT = Exercise(
     "ridge_gradient",
     hints=(
-        "let autograd do the calculus: a tensor w that records its operations, the whole loss "
-        "built from it, one backward() call, and w's gradient is waiting for you.",
+        "write the loss part by part as defined (the data part averages over the examples, the "
+        "penalty adds up over the weights) from a w that records its operations; one backward() "
+        "call, and w's gradient is waiting for you.",
         "w becomes torch.tensor(w, dtype=torch.float64, requires_grad=True); X and y become float64 "
         "tensors too; the loss has two parts, the mean over the examples and the penalty.",
         "loss = ((X @ w - y) ** 2).mean() + penalty * (w**2).sum(); loss.backward(); return w.grad",
@@ -61,6 +65,9 @@ RIDGE_GRADIENT = Exercise(
                 "the data term is a sum over the examples; the loss asks for their mean"),
         Mistake(_ridge_with("mean", "plain"),
                 "the penalty adds up the weights themselves; it should add up their squares"),
+        Mistake(_ridge_with("mean", "mean squares"),
+                "the penalty part is too small by a factor of the number of weights: is it a sum "
+                "or a mean?"),
         Mistake(_ridge_with("mean", "squares", torch.float32),
                 "the tensors are float32 (torch's default): the exercise asks for float64"),
     ),

@@ -147,8 +147,9 @@ def _nesterov_with(look_ahead: bool = True, clear: bool = True, sign: float = 1.
 NESTEROV_SGD = Exercise(
     "NesterovSGD",
     hints=(
-        "keep one buffer per parameter, across calls to step(); zero_grad() must leave the next "
-        "backward() a clean slate.",
+        "Nesterov looks ahead: its step is not the buffer itself (that is plain momentum) but the "
+        "current gradient plus a look-ahead along the buffer; keep one buffer per parameter, "
+        "across calls to step(), and let zero_grad() leave the next backward() a clean slate.",
         "the buffer is v = momentum * v + g (and g itself on the first step); the look-ahead step "
         "goes along g + momentum * v, against the gradient, scaled by lr; do it under torch.no_grad().",
         "p -= lr * (p.grad + momentum * buffer), with buffer = momentum * buffer + p.grad",
