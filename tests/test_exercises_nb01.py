@@ -58,7 +58,7 @@ def test_minimizing_w_rejects_a_wrong_denominator():
 def test_mse_accepts_the_solution_and_names_each_catalogued_mistake(capsys):
     check_mse(lambda w, X, y: np.mean((w * X - y) ** 2))
     assert capsys.readouterr().out.count(": correct") == 1
-    for index in (0, 1, 2, 3, 4):
+    for index in range(len(MSE.mistakes)):
         with pytest.raises(ExerciseFailed, match=re.escape(MSE.mistakes[index].message)):
             check_mse(MSE.mistakes[index].answer)
 
@@ -69,3 +69,13 @@ def test_minimizing_w_accepts_the_solution_and_names_each_catalogued_mistake(cap
     for index in (0, 1, 2, 3, 4):
         with pytest.raises(ExerciseFailed, match=re.escape(MINIMIZING_W.mistakes[index].message)):
             check_minimizing_w(MINIMIZING_W.mistakes[index].answer)
+
+
+def test_mse_divided_by_n_minus_1_is_named_as_a_division_not_a_divergence():
+    def mse_sample(w, X, y):
+        return np.sum((w * X - y) ** 2) / (len(X) - 1)
+
+    with pytest.raises(ExerciseFailed) as info, np.errstate(divide="ignore"):
+        check_mse(mse_sample)
+    message = str(info.value)
+    assert "N - 1" in message and "division by zero" in message and "diverges" not in message

@@ -75,3 +75,10 @@ def test_central_difference_accepts_the_solution_and_names_each_catalogued_mista
     for index in (0, 1, 2, 3):
         with pytest.raises(ExerciseFailed, match=re.escape(CENTRAL_DIFFERENCE.mistakes[index].message)):
             check_central_difference(CENTRAL_DIFFERENCE.mistakes[index].answer)
+
+
+def test_mse_gradient_over_2n_is_off_by_a_factor_2_without_blaming_a_missing_2():
+    with pytest.raises(ExerciseFailed) as info:
+        check_mse_gradient(lambda w, X, y: np.sum(2 * X * (w * X - y)) / (2 * len(X)))
+    message = str(info.value)
+    assert "off by a factor 2" in message and "missing" not in message

@@ -174,17 +174,17 @@ def _as_array(value: Any) -> np.ndarray | None:
     return array
 
 
-def _number(x: float) -> str:
-    """A number in at most 6 significant digits, as Python would write a short float."""
+def _number(x: float, digits: int = 6) -> str:
+    """A number in at most ``digits`` significant digits, as Python would write a short float."""
     if not math.isfinite(x):
         return str(x)
-    text = f"{x:.6g}"
+    text = f"{x:.{digits}g}"
     if "e" not in text and "." not in text and abs(x) < 1e16:
         text += ".0"
     return text
 
 
-def _show(value: Any) -> str:
+def _show(value: Any, digits: int = 6) -> str:
     """A value in a few characters: small arrays in full, large ones by their shape."""
     if isinstance(value, str):
         return value
@@ -197,13 +197,13 @@ def _show(value: Any) -> str:
         return type(value).__name__ if callable(value) else repr(value)[:60]
     prefix = "tensor" if _is_tensor(value) else ""
     if array.ndim == 0:
-        return prefix + ("(" if prefix else "") + _number(float(array)) + (")" if prefix else "")
+        return prefix + ("(" if prefix else "") + _number(float(array), digits) + (")" if prefix else "")
     if array.size > 8:
         return f"{prefix or 'array'} of shape {tuple(array.shape)}"
 
     def nested(a: np.ndarray) -> str:
         if a.ndim == 1:
-            return "[" + ", ".join(_number(float(v)) for v in a) + "]"
+            return "[" + ", ".join(_number(float(v), digits) for v in a) + "]"
         return "[" + ", ".join(nested(row) for row in a) + "]"
 
     return f"{prefix}({nested(array)})" if prefix else nested(array)
@@ -242,27 +242,43 @@ def _precision(value: Any) -> str:
     return ("tensor:" if _is_tensor(value) else "") + kind
 
 
+def _digits_to_tell_apart(got: np.ndarray, want: np.ndarray, close: np.ndarray) -> int:
+    """6 significant digits, or more (up to 17) until every differing entry prints differently."""
+    bad = ~np.asarray(close, dtype=bool)
+    pairs = list(zip(np.ravel(want[bad]).tolist(), np.ravel(got[bad]).tolist(), strict=True))
+    for digits in range(6, 18):
+        if all(_number(w, digits) != _number(g, digits) for w, g in pairs):
+            return digits
+    return 17
+
+
 def _describe_difference(
     got: np.ndarray, want: np.ndarray, close: np.ndarray, labels: Sequence[str] | None, row_name: str | None
 ) -> str:
-    """'expected 7.5, got 30.0', or the first differing entry / row with its neighbours."""
+    """'expected 7.5, got 30.0', or the first differing entry / row with its neighbours.
+
+    Numbers get 6 significant digits, or as many as it takes for a differing entry to print
+    differently from what was expected.
+    """
+    digits = _digits_to_tell_apart(got, want, close)
     if want.ndim == 0:
-        return f"expected {_number(float(want))}, got {_number(float(got))}"
+        return f"expected {_number(float(want), digits)}, got {_number(float(got), digits)}"
     if want.ndim == 1 and labels is not None and len(labels) == want.size:
-        parts = ", ".join(f"{label}={_number(float(v))}" for label, v in zip(labels, want, strict=True))
-        have = ", ".join(f"{label}={_number(float(v))}" for label, v in zip(labels, got, strict=True))
+        parts = ", ".join(f"{label}={_number(float(v), digits)}" for label, v in zip(labels, want, strict=True))
+        have = ", ".join(f"{label}={_number(float(v), digits)}" for label, v in zip(labels, got, strict=True))
         return f"expected {parts}; got {have}"
     if want.ndim == 1 and want.size <= 4:
-        return f"expected {_show(want)}, got {_show(got)}"
+        return f"expected {_show(want, digits)}, got {_show(got, digits)}"
     if want.ndim == 2 and row_name is not None:
         rows = np.flatnonzero(~np.all(close, axis=1))
         first = int(rows[0])
         columns = labels if labels is not None and len(labels) == want.shape[1] else None
 
         def row(a: np.ndarray, i: int) -> str:
+            digits = _digits_to_tell_apart(got[i], want[i], close[i])
             if columns is None:
-                return _show(a[i])
-            return "[" + ", ".join(f"{c}={_number(float(v))}" for c, v in zip(columns, a[i], strict=True)) + "]"
+                return _show(a[i], digits)
+            return "[" + ", ".join(f"{c}={_number(float(v), digits)}" for c, v in zip(columns, a[i], strict=True)) + "]"
 
         lines = [f"first difference at {row_name} {first + 1} of {want.shape[0]}:"]
         for i in range(max(first - 1, 0), min(first + 2, want.shape[0])):
@@ -277,14 +293,14 @@ def _describe_difference(
     lo, hi = max(flat - 1, 0), min(flat + 2, want.size)
     neighbours = ", ".join(
         f"{[int(i) for i in np.unravel_index(k, want.shape)] if want.ndim > 1 else k}: "
-        f"{_number(float(want.flat[k]))} vs {_number(float(got.flat[k]))}"
+        f"{_number(float(want.flat[k]), digits)} vs {_number(float(got.flat[k]), digits)}"
         for k in range(lo, hi)
     )
     where = list(index) if want.ndim > 1 else index[0]
     count = int(np.sum(~close))
     return (
         f"{count} of {want.size} entries differ; first at [{where if want.ndim == 1 else ', '.join(map(str, where))}]"
-        f": expected {_number(float(want[index]))}, got {_number(float(got[index]))}"
+        f": expected {_number(float(want[index]), digits)}, got {_number(float(got[index]), digits)}"
         f"\n  (entry: expected vs got) {neighbours}"
     )
 
@@ -615,7 +631,8 @@ def _judge(
         if not np.all(np.isfinite(have)):
             return (
                 f"your answer{where} contains NaN or inf: {_show(got)}",
-                "the numbers blew up: a run that diverges (too large a step, or a step uphill: check the sign)",
+                "the numbers blew up: a division by zero, or a run that diverges (too large a step, "
+                "or a step uphill: check the sign)",
             )
         close = np.isclose(have, reference, rtol=rtol, atol=atol)
         arrays.append(have)

@@ -16,6 +16,11 @@ DATASETS = [
     (np.array([1.0, 2.0, 3.0]), np.array([2.5, 3.5, 6.5])),
 ]
 
+def _sum_over_n_minus_1(w: float, X: np.ndarray, y: np.ndarray) -> float:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.sum((w * X - y) ** 2) / np.float64(len(X) - 1)
+
+
 MSE = Exercise(
     "mse",
     hints=(
@@ -35,6 +40,9 @@ MSE = Exercise(
                 "the mean absolute error, not the mean squared error"),
         Mistake(lambda w, X, y: np.mean((X - y) ** 2),
                 "w is not used: the prediction is the model's output w * x, not x itself"),
+        Mistake(_sum_over_n_minus_1,
+                "the sum of squares is divided by N - 1, not N: the mean divides by the number "
+                "of examples (with one example, N - 1 = 0 is a division by zero)"),
     ),
 )
 

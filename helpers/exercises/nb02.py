@@ -40,7 +40,8 @@ MSE_GRADIENT = Exercise(
         Mistake(lambda w, X, y: np.mean(2 * X * (y - w * X)),
                 "the sign is flipped: differentiate (prediction - target), not (target - prediction)"),
         Mistake(lambda w, X, y: np.mean(X * (w * X - y)),
-                "the factor 2 from the square is missing"),
+                "half the gradient, off by a factor 2: the square brings a factor 2, and the mean "
+                "divides by N, not 2N"),
         Mistake(lambda w, X, y: np.mean(2 * (w * X - y)),
                 "the inner derivative x is missing: d(w x - y)/dw = x"),
     ),
