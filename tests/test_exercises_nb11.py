@@ -4,7 +4,7 @@ import pytest
 from helpers.exercises import ExerciseFailed
 from helpers.exercises.core import reset_hints
 from helpers.exercises.nb11 import ADAM_STEP, MOMENTUM_STEP, check_adam_step, check_momentum_step
-from helpers.exercises.testing import assert_feedback
+from helpers.exercises.testing import assert_feedback, first_message
 
 
 @pytest.fixture(autouse=True)
@@ -126,3 +126,21 @@ def adam_loop(w, g, m, s, t, lr):
 def test_adam_feedback():
     assert_feedback(ADAM_STEP, check_adam_step, [adam_step, adam_torch_style, adam_loop],
                     solution_fragments=["np.sqrt(s_hat) + 1e-8"], success="adam_step: correct (3 cases checked)")
+
+
+def eps_inside_root(w, g, m, s, t, lr):
+    m = 0.9 * m + 0.1 * g
+    s = 0.999 * s + 0.001 * g**2
+    m_hat, s_hat = m / (1 - 0.9**t), s / (1 - 0.999**t)
+    return w - lr * m_hat / np.sqrt(s_hat + 1e-8), m, s
+
+
+def test_eps_inside_the_root_is_named_and_shown_with_enough_digits():
+    message = first_message(check_adam_step, eps_inside_root, "adam_step")
+    assert "Likely slip: eps (1e-8) is added inside the square root" in message, message
+    rows = [line for line in message.splitlines() if "expected" in line and ", got" in line]
+    assert rows, message
+    for line in rows:  # the numbers differ past the 6th digit: they must not print alike
+        expected, got = line.split("expected ", 1)[1].split(", got ")
+        assert expected != got, line
+    assert "step 1: expected [-0.500000003], got [-0.500000001]" in message, message

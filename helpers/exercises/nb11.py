@@ -111,7 +111,8 @@ ADAM_CASES = [
 
 
 def _adam_with(correct: str = "both", root: bool = True, step_offset: int = 0,
-               betas: tuple[float, float] = (0.9, 0.999)) -> Callable[..., tuple[Any, Any, Any]]:
+               betas: tuple[float, float] = (0.9, 0.999),
+               eps_inside: bool = False) -> Callable[..., tuple[Any, Any, Any]]:
     """An Adam step with one chosen slip (for the catalogue of wrong answers)."""
     b1, b2 = betas
 
@@ -121,6 +122,8 @@ def _adam_with(correct: str = "both", root: bool = True, step_offset: int = 0,
         k = t + step_offset
         m_hat = m / (1 - b1**k) if correct in ("both", "m") else m
         s_hat = s / (1 - b2**k) if correct == "both" else s
+        if eps_inside:
+            return w - lr * m_hat / np.sqrt(s_hat + 1e-8), m, s
         scale = np.sqrt(s_hat) if root else s_hat
         return w - lr * m_hat / (scale + 1e-8), m, s
 
@@ -144,6 +147,9 @@ ADAM_STEP = Exercise(
         Mistake(_adam_with(root=False), "the step divides by s_hat, not by its square root"),
         Mistake(_adam_with(step_offset=1), "the bias correction uses t + 1: t is passed counting from 1 already"),
         Mistake(_adam_with(betas=(0.999, 0.9)), "the two betas are swapped: 0.9 averages the gradient, 0.999 its square"),
+        Mistake(_adam_with(eps_inside=True),
+                "eps (1e-8) is added inside the square root: torch adds it after taking the "
+                "root (the steps differ only slightly, but the formula is a different one)"),
     ),
 )
 
