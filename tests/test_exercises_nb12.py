@@ -167,3 +167,17 @@ def test_honest_log_feedback():
     assert_feedback(HONEST_LOG, check_honest_log, [honest_log, honest_log_vectorised_rows, honest_log_torch],
                     solution_fragments=["rows.append([w, loss_here, new_w])"],
                     success="honest_log: correct (3 cases checked)")
+
+
+def test_one_dimensional_target_message_quotes_torchs_own_warning():
+    import re
+    import warnings
+
+    message = next(m.message for m in TRAIN_LINEAR.mistakes if "1-D (N,)" in m.message)
+    quoted = re.search(r'"(.*)"', message).group(1)
+    start, end = quoted.split(" ... ")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        torch.nn.MSELoss()(torch.zeros(4, 1), torch.zeros(4))
+    texts = [str(w.message) for w in caught if issubclass(w.category, UserWarning)]
+    assert any(text.startswith(start) and end in text for text in texts), texts

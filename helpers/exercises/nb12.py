@@ -81,7 +81,8 @@ TRAIN_LINEAR = Exercise(
         Mistake(_train_linear_with(seeded=False), _UNREPRODUCIBLE),
         Mistake(_train_linear_with(columns=False),
                 "the target is 1-D (N,) and the prediction (N, 1): the loss broadcast them into an N x N "
-                "table (and warned about it)"),
+                "table (run your function on its own and torch warns \"Using a target size ... that is "
+                "different to the input size\"; the check keeps that warning quiet)"),
         Mistake(_train_linear_with(zero="never"),
                 "the gradients are never zeroed: each backward() adds to the earlier epochs' gradients"),
         Mistake(_train_linear_with(zero="before step"),
