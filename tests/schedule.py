@@ -1,11 +1,12 @@
 """pytest plugin for `make test`: the unit tests and strict nbval in one run, longest first.
 
-    python -m pytest tests notebooks --nbval --nbval-current-env -n 2 --dist loadscope \
+    python -m pytest tests notebooks --nbval --nbval-current-env -n 3 --dist loadscope \
         --no-loadscope-reorder -p tests.schedule
 
 The unit tests wait a lot (a browser laying out a page, a JupyterLab server starting, a
 subprocess); the notebooks keep a core busy. Run apart, each leaves a core idle for much of its
-stage; in one pytest-xdist run the two workers take whatever is next. The work units:
+stage; in one pytest-xdist run the workers take whatever is next (three on two cores: one is
+often waiting). The work units:
 
 - every cell of a notebook is one group: its cells run in order, in one kernel, on one worker
   (what ``--dist loadscope`` gives ``make nbval``);
