@@ -436,28 +436,31 @@ def lab(tmp_path_factory):
         log.close()
 
 
-PROMPTS = "Array.from(document.querySelectorAll('.jp-NotebookPanel .jp-CodeCell .jp-InputArea-prompt')).map(e => e.textContent.trim())"
+# Every selector names the visible notebook panel: a notebook that an earlier test opened stays
+# in the DOM as a hidden panel (JupyterLab restores its tabs), and its idle kernel must not be
+# taken for this notebook's. `?reset` opens the notebook alone in a fresh workspace as well.
+PROMPTS = "Array.from(document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputArea-prompt')).map(e => e.textContent.trim())"
 
 
 def test_jupyterlab_runs_notebook_01_without_errors(browser, lab):
     notebook = nbformat.read(lab["notebooks"] / LAB_NOTEBOOK, as_version=4)
     page = guarded_page(browser, (lab["base"] + "/", "data:", "blob:"), viewport=(1400, 1000))
-    page.goto(f"{lab['base']}/lab/tree/{LAB_NOTEBOOK}?token={lab['token']}")
-    page.wait_for_selector(".jp-NotebookPanel .jp-Notebook .jp-Cell", timeout=30_000)
+    page.goto(f"{lab['base']}/lab/tree/{LAB_NOTEBOOK}?reset&token={lab['token']}")
+    page.wait_for_selector(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell", timeout=30_000)
     wait_for_kernel(page)
 
     # RISE's slideshow button is in the notebook toolbar
-    names = page.eval_on_selector_all(".jp-NotebookPanel-toolbar [data-jp-item-name]",
+    names = page.eval_on_selector_all(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-NotebookPanel-toolbar [data-jp-item-name]",
                                       "items => items.map(i => i.dataset.jpItemName)")
     assert any("rise" in n.lower() or "slideshow" in n.lower() for n in names), f"no RISE button in {names}"
 
     menu(page, "Edit", "Clear Outputs of All Cells")
     page.wait_for_function(f"{PROMPTS}.every(p => p === '[ ]:')", timeout=10_000)
-    assert page.locator(".jp-NotebookPanel .jp-OutputArea-output").count() == 0
+    assert page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output").count() == 0
     menu(page, "Run", "Run All Cells")
     page.wait_for_function(
         f"{PROMPTS}.length > 0 && {PROMPTS}.every(p => /^\\[\\d+\\]:$/.test(p))"
-        " && document.querySelector('.jp-Notebook-ExecutionIndicator[data-status=\"idle\"]') !== null",
+        " && document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook-ExecutionIndicator[data-status=\"idle\"]') !== null",
         timeout=60_000)
 
     shown = page.evaluate(CELLS)
@@ -472,7 +475,7 @@ def test_jupyterlab_runs_notebook_01_without_errors(browser, lab):
     with_output = sum(seen["outputs"] > 0 for c, seen in zip(notebook.cells, shown, strict=True) if c.cell_type == "code")
     assert with_output == recorded > 0, f"{with_output} cells show output, {recorded} have recorded outputs"
     figures = sum("image/png" in o.get("data", {}) for c in notebook.cells for o in c.get("outputs", []))
-    images = page.locator(".jp-NotebookPanel .jp-RenderedImage img")
+    images = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-RenderedImage img")
     assert images.count() == figures
     if figures:
         images.first.scroll_into_view_if_needed()
@@ -482,7 +485,7 @@ def test_jupyterlab_runs_notebook_01_without_errors(browser, lab):
     page.close()
 
 
-CELLS = """() => Array.from(document.querySelectorAll('.jp-NotebookPanel .jp-Notebook .jp-Cell')).map(cell => ({
+CELLS = """() => Array.from(document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell')).map(cell => ({
     errors: cell.querySelectorAll('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]').length,
     outputs: cell.querySelectorAll('.jp-OutputArea-output').length,
     text: Array.from(cell.querySelectorAll('.jp-OutputArea')).map(o => o.innerText).join('\\n'),
@@ -496,8 +499,8 @@ def wait_for_kernel(page) -> None:
         dialog = page.locator(".jp-Dialog")
         if dialog.count() and dialog.locator("button:has-text('Select')").count():
             dialog.locator("button:has-text('Select')").first.click()
-        name = page.locator(".jp-NotebookPanel-toolbar .jp-KernelName").first
-        idle = page.locator('.jp-NotebookPanel-toolbar .jp-Notebook-ExecutionIndicator[data-status="idle"]').count()
+        name = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-NotebookPanel-toolbar .jp-KernelName").first
+        idle = page.locator('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-NotebookPanel-toolbar .jp-Notebook-ExecutionIndicator[data-status="idle"]').count()
         if idle and name.count() and "No Kernel" not in name.inner_text() and "ipykernel" in name.inner_text():
             return
         page.wait_for_timeout(250)
@@ -512,8 +515,8 @@ def menu(page, top: str, item: str) -> None:
 
 def open_notebook(browser, lab, name: str, viewport=(1400, 1000)):
     page = guarded_page(browser, (lab["base"] + "/", "data:", "blob:"), viewport=viewport)
-    page.goto(f"{lab['base']}/lab/tree/{name}?token={lab['token']}")
-    page.wait_for_selector(".jp-NotebookPanel .jp-Notebook .jp-Cell", timeout=30_000)
+    page.goto(f"{lab['base']}/lab/tree/{name}?reset&token={lab['token']}")
+    page.wait_for_selector(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell", timeout=30_000)
     wait_for_kernel(page)
     return page
 
@@ -522,7 +525,7 @@ def run_all(page) -> None:
     menu(page, "Run", "Run All Cells")
     page.wait_for_function(
         f"{PROMPTS}.length > 0 && {PROMPTS}.every(p => /^\\[\\d+\\]:$/.test(p))"
-        " && document.querySelector('.jp-Notebook-ExecutionIndicator[data-status=\"idle\"]') !== null",
+        " && document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook-ExecutionIndicator[data-status=\"idle\"]') !== null",
         timeout=120_000)
 
 
@@ -532,7 +535,7 @@ def test_jupyterlab_demo_slider_redraws_the_figure(browser, lab):
     if not demos:
         pytest.skip(f"{DEMO_NOTEBOOK} has no demo cell yet")
     page = open_notebook(browser, lab, DEMO_NOTEBOOK)
-    cell = page.locator(".jp-NotebookPanel .jp-CodeCell", has_text=demos[0].source.splitlines()[-1]).first
+    cell = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell", has_text=demos[0].source.splitlines()[-1]).first
     cell.scroll_into_view_if_needed()
     screenshot(page, "demo_04_before_running.png")  # what a student sees on opening the notebook
     run_all(page)
