@@ -98,6 +98,7 @@ def test_worker_refuses_to_run_without_torchrun(tmp_path, capsys):
 
 
 @pytest.mark.slow
+@pytest.mark.also_run_by("14_scaling_out.ipynb")  # its cells 3-5: the same run and comparisons, 30 epochs
 def test_two_processes_match_the_single_process_run(tmp_path):
     out = tmp_path / "result.json"
     returncode, stderr = run_torchrun(out, nproc=2, timeout=120, epochs=5, lr=0.1)

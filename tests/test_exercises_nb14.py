@@ -99,6 +99,7 @@ def solution_shard_loss(prediction, target, samples, world_size):
 
 
 @pytest.mark.slow
+@pytest.mark.also_run_by("14_scaling_out.ipynb")  # its exercise check runs this solution, output compared
 def test_shard_loss_accepts_the_solution_in_two_processes(capsys):
     check_shard_loss(solution_shard_loss)
     out = capsys.readouterr().out

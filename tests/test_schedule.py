@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import re
 
 import pytest
 
@@ -36,14 +37,19 @@ def test_tests_that_share_an_expensive_fixture_share_a_group(module, fixture, gr
         assert groups == {group}, f"{path}: the tests using {fixture} are in {groups}"
 
 
+class FakeItem:
+    def __init__(self, nodeid, notebook=None):
+        self.nodeid, self.notebook = nodeid, notebook
+
+    def iter_markers(self, name):
+        if name == "also_run_by" and self.notebook:
+            yield pytest.mark.also_run_by(self.notebook).mark
+
+
 def test_free_unit_tests_are_their_own_units_and_the_longest_go_first():
     assert schedule.group_of("tests/test_helpers.py::test_anything") is None
 
-    class Item:
-        def __init__(self, nodeid):
-            self.nodeid = nodeid
-
-    items = [Item(n) for n in ["tests/test_a.py::test_quick", "notebooks/00_start_here.ipynb::Cell 0",
+    items = [FakeItem(n) for n in ["tests/test_a.py::test_quick", "notebooks/00_start_here.ipynb::Cell 0",
                                "notebooks/14_scaling_out.ipynb::Cell 0", "tests/test_browser.py::test_rise_x",
                                "notebooks/14_scaling_out.ipynb::Cell 1", "tests/test_browser.py::test_jupyterlab_y"]]
     schedule.pytest_collection_modifyitems(None, None, items)
@@ -51,3 +57,20 @@ def test_free_unit_tests_are_their_own_units_and_the_longest_go_first():
     assert order[:2] == ["tests/test_browser.py::test_rise_x", "tests/test_browser.py::test_jupyterlab_y"]
     assert order.index("notebooks/14_scaling_out.ipynb::Cell 0") + 1 == order.index("notebooks/14_scaling_out.ipynb::Cell 1")
     assert order[-1] == "tests/test_a.py::test_quick"
+
+
+def test_a_unit_test_repeated_by_a_notebook_is_left_out_only_when_the_notebook_runs():
+    marked = FakeItem("tests/test_distributed.py::test_two", "14_scaling_out.ipynb")
+    other = FakeItem("tests/test_distributed.py::test_other")
+    cell = FakeItem("notebooks/14_scaling_out.ipynb::Cell 3")
+    assert schedule.repeated_by_notebooks([marked, other, cell]) == [marked]
+    assert schedule.repeated_by_notebooks([marked, other, FakeItem("notebooks/13_how_fast_is_a_step.ipynb::Cell 0")]) == []
+    assert schedule.repeated_by_notebooks([marked, other]) == []  # `make unit`: no notebook, every test runs
+
+
+def test_every_also_run_by_mark_names_a_notebook_that_exists():
+    from tests.conftest import ROOT
+
+    pattern = re.compile(r'also_run_by\("([^"]+)"\)')
+    named = {name for path in (ROOT / "tests").glob("test_*.py") for name in pattern.findall(path.read_text())}
+    assert named and all((ROOT / "notebooks" / name).is_file() for name in named), named
