@@ -100,3 +100,11 @@ def test_navigation_check_reports_stale_then_writes_links_and_contents(tmp_path,
     assert "| 01 | [First steps](01_first.ipynb) | One. |" in contents and "Start here](" not in contents
     readme = (tmp_path / "README.md").read_text()
     assert "| 00 | [Start here](notebooks/00_start_here.ipynb) | Begin. |" in readme and readme.endswith("\n\nmore\n")
+
+
+def test_speed_report_compares_each_ratio_with_its_budget():
+    pytest.importorskip("jupyter_client")
+    baseline = load_tool("kernel_baseline")
+    assert baseline.ratio_line("nbval", 19.5, 15.0, "(x)").endswith("ratio 1.30 (budget 1.3: ok)")
+    assert baseline.ratio_line("make test", 60.0, 15.0, "(y)").endswith("ratio 4.00 (budget 3.5: OVER BUDGET)")
+    assert baseline.NBVAL[-1] == "notebooks" and "--nbval" in baseline.NBVAL  # the Makefile's nbval, last arg replaceable

@@ -13,7 +13,9 @@ busy machine slows both sides and a regression still shows):
 - floor: one fresh kernel per notebook importing the stack, two at a time, as `make nbval`
   runs them.
 - nbval: strict nbval over every notebook (the Makefile's command), divided by the floor;
-  budget 1.3.
+  budget 1.3. Printed before it: the same command over as many notebooks whose only cell
+  imports the stack, so the report shows what strict nbval and pytest-xdist cost before any
+  notebook content (on 2 cores: 1.2-1.3 floors).
 - make test: the whole `make test` after install, divided by the floor; budget 3.5.
 """
 
@@ -64,6 +66,20 @@ def floor(jobs: int) -> float:
     return time.perf_counter() - start
 
 
+def nbval_of_imports_only(count: int) -> tuple[float, subprocess.CompletedProcess]:
+    """Strict nbval (the Makefile's command) over ``count`` notebooks that only import the stack."""
+    import tempfile
+
+    import nbformat
+
+    with tempfile.TemporaryDirectory() as folder:
+        for index in range(count):
+            notebook = nbformat.v4.new_notebook()
+            notebook.cells = [nbformat.v4.new_code_cell(IMPORTS, execution_count=1)]
+            nbformat.write(notebook, Path(folder) / f"{index:02d}_imports_only.ipynb")
+        return timed([*NBVAL[:-1], folder])
+
+
 def ratio_line(name: str, seconds: float, base: float, what: str) -> str:
     ratio = seconds / base
     verdict = "ok" if ratio <= BUDGETS[name] else "OVER BUDGET"
@@ -102,6 +118,10 @@ def main(argv: list[str] | None = None) -> int:
     count = len(list(NOTEBOOKS.glob("*.ipynb")))
     print(f"{'floor:':<11}{base:6.1f} s: {count} fresh kernels importing the stack, {args.jobs} at a time")
     if args.nbval:
+        seconds, result = nbval_of_imports_only(count)
+        print(f"{'':<11}{seconds:6.1f} s strict nbval of {count} notebooks that only import the stack "
+              f"({seconds / base:.2f} floors, before any content)")
+        status |= result.returncode
         seconds, result = timed(NBVAL)
         print(ratio_line("nbval", seconds, base, f"({last_line(result)})"))
         status |= result.returncode
