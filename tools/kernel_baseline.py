@@ -15,7 +15,7 @@ busy machine slows both sides and a regression still shows):
 - nbval: strict nbval over every notebook (the Makefile's command), divided by the floor;
   budget 1.3. Printed before it: the same command over as many notebooks whose only cell
   imports the stack, so the report shows what strict nbval and pytest-xdist cost before any
-  notebook content (on 2 cores: 1.2-1.3 floors).
+  notebook content (on 2 cores: 1.2-1.4 floors).
 - make test: the whole `make test` after install, divided by the floor; budget 3.5.
 """
 
